@@ -1,0 +1,77 @@
+"""Hidden-layer activations and their derivatives.
+
+Every function works in place on a plain array, so the training loop can reuse
+its buffers. Derivatives are written in terms of the activation's *output*
+``a = f(z)``, which is what backpropagation has at hand: for the sigmoid,
+``f'(z) = a * (1 - a)``, exactly the notebook's ``sigmoid_derivative``.
+"""
+
+import numpy as np
+
+
+def identity(z):
+    """Leave ``z`` as it is: ``f(z) = z``."""
+    return z
+
+
+def logistic(z):
+    """Apply the sigmoid ``1 / (1 + exp(-z))`` to ``z`` in place.
+
+    Computed as ``0.5 * (1 + tanh(z / 2))``, the same function written so that
+    nothing can overflow: ``exp(-z)`` overflows float32 for ``z < -88``, ``tanh``
+    never does. It is also several times faster than ``scipy.special.expit``.
+    """
+    z *= 0.5
+    np.tanh(z, out=z)
+    z += 1.0
+    z *= 0.5
+    return z
+
+
+def tanh(z):
+    """Apply the hyperbolic tangent to ``z`` in place."""
+    return np.tanh(z, out=z)
+
+
+def relu(z):
+    """Apply ``max(z, 0)`` to ``z`` in place."""
+    return np.maximum(z, 0, out=z)
+
+
+def identity_derivative(a, delta):
+    """Multiply ``delta`` by ``f'(z) = 1``: nothing to do."""
+    return delta
+
+
+def logistic_derivative(a, delta):
+    """Multiply ``delta`` in place by the sigmoid's derivative ``a * (1 - a)``."""
+    delta *= a
+    delta *= 1.0 - a
+    return delta
+
+
+def tanh_derivative(a, delta):
+    """Multiply ``delta`` in place by the tanh derivative ``1 - a**2``."""
+    delta *= 1.0 - a**2
+    return delta
+
+
+def relu_derivative(a, delta):
+    """Zero ``delta`` in place where the unit was off (``a == 0``)."""
+    delta[a <= 0] = 0
+    return delta
+
+
+ACTIVATIONS = {
+    "identity": identity,
+    "logistic": logistic,
+    "tanh": tanh,
+    "relu": relu,
+}
+
+DERIVATIVES = {
+    "identity": identity_derivative,
+    "logistic": logistic_derivative,
+    "tanh": tanh_derivative,
+    "relu": relu_derivative,
+}

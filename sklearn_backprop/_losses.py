@@ -1,0 +1,94 @@
+"""Output activations, losses and the error signal at the output layer.
+
+A loss here is the *average over samples* (weighted by ``sample_weight``) of a
+per-sample loss *summed over outputs*. Averaging, rather than the notebook's
+summing, makes the learning rate independent of the batch size; summing over
+outputs keeps the notebook's ``delta2 = (a2 - y) * a2 * (1 - a2)`` unchanged.
+"""
+
+import numpy as np
+
+from ._activations import logistic
+
+
+def softmax(z):
+    """Turn each row of ``z`` into probabilities, in place.
+
+    The row maximum is subtracted first so that ``exp`` never overflows.
+    """
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
+
+
+OUTPUT_ACTIVATIONS = {"logistic": logistic, "softmax": softmax}
+
+
+def _clip_probabilities(y_prob):
+    # A saturated output is exactly 0 or 1 in floating point; clipping to the
+    # dtype's epsilon keeps log() finite and caps the loss of one output at
+    # about 36 (float64) or 16 (float32) instead of returning inf.
+    eps = np.finfo(y_prob.dtype).eps
+    return np.clip(y_prob, eps, 1 - eps)
+
+
+def binary_log_loss(y_true, y_prob, sample_weight=None):
+    """Cross-entropy of independent sigmoid outputs (binary, multilabel)."""
+    y_prob = _clip_probabilities(y_prob)
+    per_sample = -(y_true * np.log(y_prob) + (1 - y_true) * np.log1p(-y_prob))
+    return float(np.average(per_sample.sum(axis=1), weights=sample_weight))
+
+
+def categorical_log_loss(y_true, y_prob, sample_weight=None):
+    """Cross-entropy of softmax outputs against one-hot targets (multiclass)."""
+    per_sample = -(y_true * np.log(_clip_probabilities(y_prob))).sum(axis=1)
+    return float(np.average(per_sample, weights=sample_weight))
+
+
+def squared_error(y_true, y_prob, sample_weight=None):
+    """Half the squared error, summed over outputs: the notebook's loss."""
+    per_sample = 0.5 * ((y_prob - y_true) ** 2).sum(axis=1)
+    return float(np.average(per_sample, weights=sample_weight))
+
+
+def loss_value(loss, out_activation, y_true, y_prob, sample_weight=None):
+    """Evaluate ``loss`` ('log_loss' or 'squared_error') for this output layer."""
+    if loss == "squared_error":
+        return squared_error(y_true, y_prob, sample_weight)
+    if out_activation == "softmax":
+        return categorical_log_loss(y_true, y_prob, sample_weight)
+    return binary_log_loss(y_true, y_prob, sample_weight)
+
+
+def output_delta(loss, out_activation, y_true, y_prob):
+    """Gradient of the per-sample loss with respect to the output layer's input z.
+
+    For the log loss the output activation is the loss's canonical link, so
+    the chain rule collapses to ``y_prob - y_true``. For the squared error it
+    does not: the sigmoid contributes ``p * (1 - p)`` (the notebook's delta2)
+    and the softmax its Jacobian ``diag(p) - p p^T``.
+    """
+    residual = y_prob - y_true
+    if loss == "log_loss":
+        return residual
+    if out_activation == "logistic":
+        residual *= y_prob
+        residual *= 1 - y_prob
+        return residual
+    projection = (y_prob * residual).sum(axis=1, keepdims=True)
+    residual -= projection
+    residual *= y_prob
+    return residual
+
+
+def log_output(z, out_activation):
+    """Logarithm of the output activation, computed from the logits ``z``.
+
+    ``log(sigmoid(z)) = -log(1 + exp(-z))`` and ``log(softmax(z)) = z -
+    logsumexp(z)`` stay finite where the probability itself rounds to 0.
+    """
+    if out_activation == "logistic":
+        return -np.logaddexp(0, -z)
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))

@@ -1,0 +1,56 @@
+"""Stochastic gradient descent (with momentum) and Adam.
+
+Each optimizer is an ``init`` function returning its state, a dict of plain
+arrays and numbers (so a fitted model pickles, and loads with skops, without
+any custom class), and a ``step`` function that updates the parameters in
+place. ``params`` and ``grads`` are aligned lists, ``coefs + intercepts``.
+"""
+
+import numpy as np
+
+
+def sgd_init(params):
+    """State of SGD: one velocity per parameter, starting at rest."""
+    return {"velocities": [np.zeros_like(param) for param in params]}
+
+
+def sgd_step(params, grads, state, *, learning_rate, momentum, nesterovs_momentum):
+    """One SGD step: ``v = momentum * v - lr * grad``, then ``param += v``.
+
+    With Nesterov's momentum the step looks one velocity ahead:
+    ``param += momentum * v - lr * grad``. With ``momentum=0`` this is the
+    plain ``param -= lr * grad`` of the notebook.
+    """
+    for param, grad, velocity in zip(params, grads, state["velocities"], strict=True):
+        velocity *= momentum
+        velocity -= learning_rate * grad
+        if nesterovs_momentum:
+            param += momentum * velocity - learning_rate * grad
+        else:
+            param += velocity
+
+
+def adam_init(params):
+    """State of Adam: step count and first and second moment estimates."""
+    return {
+        "t": 0,
+        "first_moments": [np.zeros_like(param) for param in params],
+        "second_moments": [np.zeros_like(param) for param in params],
+    }
+
+
+def adam_step(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon):
+    """One Adam step (Kingma and Ba, 2014), bias correction folded into the rate."""
+    state["t"] += 1
+    t = state["t"]
+    step_size = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    moments = zip(params, grads, state["first_moments"], state["second_moments"], strict=True)
+    for param, grad, first, second in moments:
+        first *= beta_1
+        first += (1 - beta_1) * grad
+        second *= beta_2
+        second += (1 - beta_2) * grad**2
+        param -= step_size * first / (np.sqrt(second) + epsilon)
+
+
+OPTIMIZERS = {"sgd": (sgd_init, sgd_step), "adam": (adam_init, adam_step)}

@@ -1,0 +1,27 @@
+"""scikit-learn's own estimator checks, with no expected failures."""
+
+from sklearn.utils.estimator_checks import (
+    check_dataframe_column_names_consistency,
+    check_param_validation,
+    parametrize_with_checks,
+)
+
+from sklearn_backprop import BackpropClassifier
+
+ESTIMATORS = [
+    BackpropClassifier(),
+    BackpropClassifier(solver="sgd", loss="squared_error", activation="tanh"),
+]
+
+
+@parametrize_with_checks(ESTIMATORS)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+def test_dataframe_column_names_consistency():
+    check_dataframe_column_names_consistency("BackpropClassifier", BackpropClassifier())
+
+
+def test_param_validation():
+    check_param_validation("BackpropClassifier", BackpropClassifier())
