@@ -1,0 +1,110 @@
+"""Where the settings mean the same, training matches MLPClassifier step for step.
+
+MLPClassifier is an independent implementation of the same algorithm (same
+initialisation, batching, shuffling, losses and optimizer updates), so equal
+loss curves and weights after many epochs check the whole training loop.
+"""
+
+import inspect
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+
+from sklearn_backprop import BackpropClassifier
+
+MLP_HAS_SAMPLE_WEIGHT = "sample_weight" in inspect.signature(MLPClassifier.fit).parameters
+
+
+def _data(kind, dtype=np.float64):
+    X, y = make_classification(
+        n_samples=450,
+        n_features=8,
+        n_informative=5,
+        n_classes=2 if kind == "binary" else 4,
+        random_state=0,
+    )
+    if kind == "multilabel":
+        y = np.stack([y == 0, y % 2 == 1, y > 1], axis=1).astype(int)
+    return X.astype(dtype), y
+
+
+def _fit_both(X, y, sample_weight=None, activation="logistic", **settings):
+    # Every setting spelled out: the two defaults differ in activation.
+    settings = dict(
+        activation=activation,
+        hidden_layer_sizes=(7, 5),
+        max_iter=15,
+        random_state=3,
+        learning_rate_init=0.01,
+        batch_size=64,
+        **settings,
+    )
+    fit_kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours = BackpropClassifier(**settings).fit(X, y, **fit_kwargs)
+        reference = MLPClassifier(**settings).fit(X, y, **fit_kwargs)
+    return ours, reference
+
+
+def _assert_same_training(ours, reference, rtol, compare_loss_curve=True):
+    assert ours.n_iter_ == reference.n_iter_
+    if compare_loss_curve:
+        np.testing.assert_allclose(ours.loss_curve_, reference.loss_curve_, rtol=rtol)
+    for got, expected in zip(
+        ours.coefs_ + ours.intercepts_, reference.coefs_ + reference.intercepts_, strict=True
+    ):
+        assert got.dtype == expected.dtype
+        np.testing.assert_allclose(got, expected, rtol=rtol, atol=rtol)
+
+
+@pytest.mark.parametrize("activation", ["logistic", "tanh", "relu", "identity"])
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+@pytest.mark.parametrize("kind", ["binary", "multiclass", "multilabel"])
+def test_training_matches_mlpclassifier(kind, solver, activation):
+    X, y = _data(kind)
+    ours, reference = _fit_both(X, y, solver=solver, activation=activation)
+    _assert_same_training(ours, reference, rtol=1e-10)
+    np.testing.assert_allclose(ours.predict_proba(X), reference.predict_proba(X), atol=1e-12)
+
+
+@pytest.mark.parametrize("nesterovs_momentum", [True, False])
+def test_sgd_momentum_variants_match_mlpclassifier(nesterovs_momentum):
+    X, y = _data("multiclass")
+    ours, reference = _fit_both(
+        X,
+        y,
+        solver="sgd",
+        momentum=0.5,
+        nesterovs_momentum=nesterovs_momentum,
+        alpha=0.01,
+        shuffle=False,
+    )
+    _assert_same_training(ours, reference, rtol=1e-10)
+
+
+def test_float32_training_matches_mlpclassifier():
+    X, y = _data("multiclass", dtype=np.float32)
+    ours, reference = _fit_both(X, y, solver="adam")
+    _assert_same_training(ours, reference, rtol=1e-4)
+
+
+def test_early_convergence_matches_mlpclassifier():
+    X, y = _data("binary")
+    ours, reference = _fit_both(X, y, solver="adam", tol=0.1, n_iter_no_change=2)
+    assert ours.n_iter_ < 15  # the stopping rule fired, and at the same epoch
+    _assert_same_training(ours, reference, rtol=1e-10)
+
+
+@pytest.mark.skipif(not MLP_HAS_SAMPLE_WEIGHT, reason="MLPClassifier has sample_weight from 1.7")
+def test_weighted_training_matches_mlpclassifier():
+    X, y = _data("multiclass")
+    sample_weight = np.random.RandomState(0).uniform(0.1, 3, X.shape[0])
+    ours, reference = _fit_both(X, y, sample_weight=sample_weight, solver="adam")
+    # Same weights; the epoch losses differ by design: ours weighs each batch's
+    # loss by its total sample weight, MLPClassifier by its number of rows.
+    _assert_same_training(ours, reference, rtol=1e-10, compare_loss_curve=False)
