@@ -1,0 +1,110 @@
+"""Activations, losses and predictions stay finite and warning-free at extremes."""
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy.special import expit, log_softmax
+from scipy.special import softmax as scipy_softmax
+
+from sklearn_backprop import BackpropClassifier
+from sklearn_backprop._activations import ACTIVATIONS, DERIVATIVES
+from sklearn_backprop._losses import log_output, loss_value, softmax
+
+DTYPES = [np.float32, np.float64]
+REFERENCE = {
+    "identity": lambda z: z,
+    "logistic": expit,
+    "tanh": np.tanh,
+    "relu": lambda z: np.maximum(z, 0),
+}
+
+
+@pytest.fixture(autouse=True)
+def _warnings_are_errors():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_activation_matches_reference_and_keeps_dtype(name, dtype):
+    z = np.linspace(-1000, 1000, 2001).astype(dtype)
+    z = np.concatenate([z, np.linspace(-5, 5, 101, dtype=dtype)])
+    result = ACTIVATIONS[name](z.copy())
+    assert result.dtype == dtype
+    assert np.isfinite(result).all()
+    with np.errstate(over="ignore"):  # the naive reference may overflow; ours must not
+        expected = REFERENCE[name](z.astype(np.float64))
+    np.testing.assert_allclose(result, expected, rtol=10 * np.finfo(dtype).eps, atol=1e-7)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_derivative_matches_finite_difference(name):
+    z = np.linspace(-4, 4, 81) + 0.013  # avoid relu's kink at exactly 0
+    step = 1e-6
+    numerical = (REFERENCE[name](z + step) - REFERENCE[name](z - step)) / (2 * step)
+    output = ACTIVATIONS[name](z.copy())
+    analytic = DERIVATIVES[name](output, np.ones_like(z))
+    np.testing.assert_allclose(analytic, numerical, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_softmax_and_log_softmax_are_stable(dtype):
+    z = np.array([[1000, -1000, 0], [-1000, -1000, -1000], [0.5, 0.25, -3]], dtype=dtype)
+    probabilities = softmax(z.copy())
+    assert probabilities.dtype == dtype
+    np.testing.assert_allclose(probabilities, scipy_softmax(z.astype(float), axis=1), atol=1e-7)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1, rtol=1e-6)
+    log_probabilities = log_output(z, "softmax")
+    assert np.isfinite(log_probabilities).all()
+    np.testing.assert_allclose(log_probabilities, log_softmax(z.astype(float), axis=1), rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_log_sigmoid_is_finite_where_the_probability_rounds_to_zero(dtype):
+    z = np.array([[-1000.0], [-50.0], [0.0], [50.0], [1000.0]], dtype=dtype)
+    np.testing.assert_allclose(
+        log_output(z, "logistic")[:, 0], [-1000, -50, np.log(0.5), 0, 0], rtol=1e-6, atol=1e-15
+    )
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(
+    ("loss", "out_activation"),
+    [("log_loss", "logistic"), ("log_loss", "softmax"), ("squared_error", "logistic")],
+)
+def test_losses_are_finite_for_saturated_wrong_predictions(loss, out_activation, dtype):
+    y_true = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=dtype)
+    y_prob = np.array([[0.0, 1.0], [1.0, 0.0]], dtype=dtype)
+    value = loss_value(loss, out_activation, y_true, y_prob)
+    assert np.isfinite(value)
+    assert value >= 1  # confidently wrong is expensive, not free
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("kind", ["binary", "multiclass", "multilabel"])
+def test_training_and_prediction_on_huge_inputs_emit_no_warnings(kind, dtype):
+    rng = np.random.RandomState(0)
+    X = (rng.normal(size=(60, 5)) * 1e3).astype(dtype)
+    if kind == "multilabel":
+        y = (rng.rand(60, 3) > 0.5).astype(int)
+    else:
+        y = rng.randint(0, 2 if kind == "binary" else 3, 60)
+    clf = BackpropClassifier(
+        hidden_layer_sizes=(8,), max_iter=5, n_iter_no_change=100, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # ConvergenceWarning after 5 epochs
+        clf.fit(X, y)
+    # Saturate every unit: weights a thousand times too large.
+    clf.coefs_ = [coef * 1e3 for coef in clf.coefs_]
+    proba = clf.predict_proba(X)
+    log_proba = clf.predict_log_proba(X)
+    assert proba.dtype == dtype
+    assert np.isfinite(proba).all()
+    assert np.isfinite(log_proba).all()
+    if kind != "multilabel":
+        np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
+    np.testing.assert_allclose(np.exp(log_proba), proba, atol=1e-6)
