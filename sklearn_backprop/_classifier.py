@@ -324,7 +324,7 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
         if len(self.classes_) < 2:
             raise ValueError(
                 "BackpropClassifier needs samples of at least 2 classes, but the data "
-                f"holds only one class: {self.classes_[0]!r}."
+                f"holds only one class: {self.classes_.tolist()[0]!r}."
             )
         self._multilabel = target_type == "multilabel-indicator"
 

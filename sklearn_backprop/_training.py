@@ -85,7 +85,10 @@ def train_epochs(
         if shuffle:
             # Shuffle indices, not the data: X is never copied.
             rng.shuffle(order)
-        loss = run_epoch(
+        # When training diverges, numpy warns of overflow on the way to inf;
+        # those warnings are replaced by the one clear error below.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            loss = run_epoch(
             X,
             Y,
             sample_weight,
