@@ -148,10 +148,13 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
     >>> X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
     >>> clf = BackpropClassifier(hidden_layer_sizes=(16,), learning_rate_init=0.01,
     ...                          max_iter=300, random_state=0).fit(X_train, y_train)
-    >>> clf.predict_proba(X_test[:1]).round(2)
-    array([[0.  , 0.03, 0.97]])
-    >>> clf.score(X_test, y_test) > 0.9
-    True
+    >>> clf.predict(X_test[:5])
+    array([2, 1, 0, 2, 0])
+    >>> clf.predict_proba(X_test[:2]).round(2)
+    array([[0., 0., 1.],
+           [0., 1., 0.]])
+    >>> round(clf.score(X_test, y_test), 3)
+    0.974
     """
 
     _parameter_constraints = {

@@ -89,16 +89,16 @@ def train_epochs(
         # those warnings are replaced by the one clear error below.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             loss = run_epoch(
-            X,
-            Y,
-            sample_weight,
-            coefs,
-            intercepts,
-            gradient=gradient,
-            step=step,
-            batch_size=batch_size,
-            order=order,
-        )
+                X,
+                Y,
+                sample_weight,
+                coefs,
+                intercepts,
+                gradient=gradient,
+                step=step,
+                batch_size=batch_size,
+                order=order,
+            )
         if not (np.isfinite(loss) and _all_finite(coefs + intercepts)):
             for param, good in zip(coefs + intercepts, last_good, strict=True):
                 param[...] = good

@@ -201,7 +201,7 @@ def test_divergence_is_reported_and_leaves_finite_weights(iris):
 class TestBadInput:
     def test_single_class(self, iris):
         X, _ = iris
-        with pytest.raises(ValueError, match="at least 2 classes.*only one class: 'a'"):
+        with pytest.raises(ValueError, match=r"at least 2 classes.*only one class: 'a'"):
             small_clf().fit(X, ["a"] * len(X))
 
     def test_continuous_target(self, iris):
@@ -222,7 +222,7 @@ class TestBadInput:
 
     def test_all_zero_sample_weight(self, iris):
         X, y = iris
-        with pytest.raises(ValueError, match="non-zero|zero for every sample"):
+        with pytest.raises(ValueError, match=r"non-zero|zero for every sample"):
             small_clf().fit(X, y, sample_weight=np.zeros(len(y)))
 
     def test_sample_weight_leaving_one_class(self, iris):
@@ -308,7 +308,7 @@ class TestPartialFit:
 def test_zero_weight_is_removal_and_integer_weight_is_repetition(iris):
     X, y = iris
     weights = np.arange(len(y)) % 3
-    settings = dict(batch_size=500, shuffle=False, max_iter=20)  # full batch
+    settings = dict(batch_size=150, shuffle=False, max_iter=20)  # one batch for both
     weighted = quiet_fit(small_clf(**settings), X, y, sample_weight=weights)
     repeated = quiet_fit(small_clf(**settings), X.repeat(weights, axis=0), y.repeat(weights))
     np.testing.assert_allclose(weighted.loss_curve_, repeated.loss_curve_, rtol=1e-10)

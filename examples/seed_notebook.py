@@ -1,0 +1,72 @@
+# %%
+"""
+The notebook's backpropagation step, through BackpropClassifier
+===============================================================
+
+The notebook builds a 3-4-1 sigmoid network, draws its weights from a standard
+normal, runs one forward pass on two samples and applies one backpropagation
+update with learning rate 1, summing over the samples. Here the estimator
+performs that very update and the result is compared with the notebook's code.
+"""
+
+import numpy as np
+
+from sklearn_backprop import BackpropClassifier
+
+# %%
+# The notebook's data: two samples of three inputs, one binary target.
+X = np.array([[0, 0, 1], [1, 1, 1]])
+y = np.array([0, 1])
+
+# The notebook draws unseeded random normal weights; a seed makes this repeatable.
+rng = np.random.default_rng(0)
+weights1, bias1 = rng.standard_normal((3, 4)), rng.standard_normal(4)
+weights2, bias2 = rng.standard_normal((4, 1)), rng.standard_normal(1)
+
+# %%
+# The estimator's settings that make one ``partial_fit`` the notebook's step:
+# its squared error and sigmoid units, plain gradient descent over the whole
+# batch in order, no penalty, and a learning rate of n_samples because the
+# estimator averages the gradient where the notebook sums it.
+clf = BackpropClassifier(
+    hidden_layer_sizes=(4,),
+    activation="logistic",
+    loss="squared_error",
+    solver="sgd",
+    momentum=0.0,
+    alpha=0.0,
+    shuffle=False,
+    batch_size=len(X),
+    learning_rate_init=len(X),
+)
+clf.partial_fit(X, y, classes=[0, 1])  # sets up the network's shapes
+clf.coefs_ = [weights1.copy(), weights2.copy()]
+clf.intercepts_ = [bias1.copy(), bias2.copy()]
+clf.partial_fit(X, y)  # one backpropagation step
+
+print("Updated weights and biases after backpropagation:")
+print("Weights1:", clf.coefs_[0])
+print("Bias1:", clf.intercepts_[0])
+print("Weights2:", clf.coefs_[1])
+print("Bias2:", clf.intercepts_[1])
+
+
+# %%
+# The notebook's own update, line for line, for comparison.
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+a1 = sigmoid(X @ weights1 + bias1)
+output = sigmoid(a1 @ weights2 + bias2)
+delta2 = (output - y[:, None]) * output * (1 - output)
+delta1 = (delta2 @ weights2.T) * a1 * (1 - a1)
+notebook = [
+    weights1 - X.T @ delta1,
+    bias1 - delta1.sum(axis=0),
+    weights2 - a1.T @ delta2,
+    bias2 - delta2.sum(axis=0),
+]
+ours = [clf.coefs_[0], clf.intercepts_[0], clf.coefs_[1], clf.intercepts_[1]]
+difference = max(np.abs(a - b).max() for a, b in zip(ours, notebook, strict=True))
+print(f"Largest difference from the notebook's update: {difference:.1e}")

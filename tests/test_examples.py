@@ -1,0 +1,27 @@
+"""Every example runs to completion and prints what it promises."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*.py"))
+EXPECTED_OUTPUT = {
+    "quickstart.py": ["BackpropClassifier: test accuracy", "MLPClassifier: test accuracy"],
+    "seed_notebook.py": ["Weights1:", "Largest difference from the notebook's update"],
+}
+
+
+def test_every_example_is_checked():
+    assert {path.name for path in EXAMPLES} == set(EXPECTED_OUTPUT)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
+def test_example_runs(path):
+    result = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    for expected in EXPECTED_OUTPUT[path.name]:
+        assert expected in result.stdout
