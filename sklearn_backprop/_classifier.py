@@ -8,27 +8,30 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.preprocessing import label_binarize
+from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, column_or_1d
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._compat import Interval, Options, StrOptions, _fit_context
-from ._losses import OUTPUT_ACTIVATIONS, log_output
+from ._history import HistoryMixin
+from ._losses import OUTPUT_ACTIVATIONS, loss_value
 from ._network import forward, init_params, loss_and_gradients
-from ._optimizers import OPTIMIZERS
-from ._training import train_epochs
+from ._optimizers import ADAPTIVE_DIVISOR, ADAPTIVE_FLOOR, OPTIMIZERS, invscaling_rate
+from ._targets import binarize, check_weighted_classes, fit_classes, per_sample_class_weight
+from ._training import StoppingRule, train_epochs, train_lbfgs
 
 
-class BackpropClassifier(ClassifierMixin, BaseEstimator):
+class BackpropClassifier(HistoryMixin, ClassifierMixin, BaseEstimator):
     """A feed-forward neural network classifier trained by backpropagation.
 
     The network of the backpropagation notebook, grown up: sigmoid hidden
     units by default, any number of hidden layers, a sigmoid output (binary
     and multilabel targets) or a softmax output (multiclass targets), trained
-    by mini-batch SGD or Adam on the log loss or the notebook's squared error,
-    with an L2 penalty. Parameters that MLPClassifier also has carry its name
-    and meaning.
+    by mini-batch SGD or Adam, or full-batch L-BFGS, on the log loss or the
+    notebook's squared error, with an L2 penalty. Parameters that
+    MLPClassifier also has carry its name and meaning.
 
     Parameters
     ----------
@@ -46,42 +49,72 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
         the probabilities and the one-hot targets, summed over outputs, as in
         the notebook. Either is averaged over samples.
 
-    solver : {'adam', 'sgd'}, default='adam'
+    solver : {'adam', 'sgd', 'lbfgs'}, default='adam'
         'sgd' is stochastic gradient descent with (Nesterov's) momentum,
-        'adam' the Adam method of Kingma and Ba.
+        'adam' the Adam method of Kingma and Ba, both on mini-batches;
+        'lbfgs' is scipy's quasi-Newton L-BFGS-B on the whole data set, often
+        the best choice for small data.
 
     alpha : float, default=1e-4
         Strength of the L2 penalty ``alpha / 2 * sum(||W||^2)`` on the weights
         (not the biases), divided by the batch's total sample weight.
 
     batch_size : int or 'auto', default='auto'
-        Samples per mini-batch; 'auto' is ``min(200, n_samples)``.
+        Samples per mini-batch; 'auto' is ``min(200, n_samples)``. Not used
+        by 'lbfgs'.
+
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        The step size schedule of 'sgd'. 'invscaling' uses
+        ``learning_rate_init / (t + 1) ** power_t`` after ``t`` samples;
+        'adaptive' divides the step by 5 each time the stopping rule fires,
+        and stops once it is below 1e-6.
 
     learning_rate_init : float, default=0.001
-        The step size.
+        The initial step size of 'sgd' and 'adam'.
+
+    power_t : float, default=0.5
+        The exponent of the 'invscaling' schedule.
 
     max_iter : int, default=200
-        Maximum number of epochs (passes over the training data).
+        Maximum number of epochs (passes over the training data) of 'sgd' and
+        'adam', or of iterations of 'lbfgs'.
 
     shuffle : bool, default=True
         Whether to visit the samples in a new random order every epoch.
 
     random_state : int, RandomState instance or None, default=None
-        Seeds the initial weights and the shuffling; an int makes ``fit``
-        reproducible bit for bit.
+        Seeds the initial weights, the validation split and the shuffling;
+        an int makes ``fit`` reproducible bit for bit.
 
     tol : float, default=1e-4
-        Training stops once the loss has not improved by at least ``tol`` for
-        ``n_iter_no_change`` consecutive epochs.
+        Training stops once the monitored value (the training loss, or the
+        validation score with ``early_stopping``) has not improved by at
+        least ``tol`` for ``n_iter_no_change`` consecutive epochs. For
+        'lbfgs' it is the gradient tolerance.
 
-    verbose : bool, default=False
-        Print the loss after every epoch.
+    verbose : bool or int, default=False
+        Print one line per epoch (per iteration for 'lbfgs'): the losses,
+        the validation score and the time taken.
+
+    warm_start : bool, default=False
+        Whether ``fit`` continues from the current weights (for up to
+        ``max_iter`` further epochs) instead of starting afresh.
 
     momentum : float, default=0.9
         Momentum of the 'sgd' solver, in [0, 1].
 
     nesterovs_momentum : bool, default=True
         Whether 'sgd' uses Nesterov's momentum.
+
+    early_stopping : bool, default=False
+        Whether to stop when the validation score stops improving, and keep
+        the weights of the best epoch. The validation set is ``X_val``,
+        ``y_val`` when given to ``fit``, otherwise a random (stratified,
+        except for multilabel targets) ``validation_fraction`` of the data.
+        Only for 'sgd' and 'adam'.
+
+    validation_fraction : float, default=0.1
+        The share of the training data held out for early stopping, in (0, 1).
 
     beta_1, beta_2 : float, default=0.9, 0.999
         Decay rates of Adam's first and second moment estimates, in [0, 1).
@@ -90,7 +123,17 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
         Adam's guard against division by zero.
 
     n_iter_no_change : int or np.inf, default=10
-        Epochs without an improvement of ``tol`` before training stops.
+        Epochs without an improvement of ``tol`` before training stops;
+        ``np.inf`` never stops early.
+
+    max_fun : int, default=15000
+        Maximum number of loss evaluations of 'lbfgs'.
+
+    class_weight : dict, 'balanced' or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``: a dict
+        ``{label: weight}`` (unnamed classes weigh 1), or 'balanced' for
+        ``n_samples / (n_classes * np.bincount(y))``. Not for multilabel
+        targets; ``partial_fit`` takes a dict only.
 
     Attributes
     ----------
@@ -111,13 +154,30 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
         The lowest training loss of any epoch.
 
     loss_curve_ : list of float
-        The training loss of every epoch.
+        The training loss of every epoch (every iteration for 'lbfgs').
+
+    validation_scores_ : list of float or None
+        The validation accuracy of every epoch, when there is a validation set.
+
+    validation_loss_curve_ : list of float or None
+        The loss of the predictions on the validation set (no penalty term)
+        of every epoch, when there is a validation set.
+
+    best_validation_score_ : float or None
+        The best validation accuracy, when there is a validation set.
+
+    history_ : pandas.DataFrame
+        One row per epoch (per iteration for 'lbfgs'), over all calls to
+        ``fit`` and ``partial_fit`` since the model was last initialised:
+        ``epoch``, ``train_loss``, ``validation_loss``, ``validation_score``,
+        ``learning_rate`` and ``seconds``.
 
     n_iter_ : int
-        The number of epochs run by the last call to ``fit`` or ``partial_fit``.
+        The number of epochs (iterations for 'lbfgs') run by the last call to
+        ``fit`` or ``partial_fit``.
 
     t_ : int
-        The number of training samples seen, over all calls.
+        The number of training samples seen by the stochastic solvers.
 
     n_features_in_ : int
         Number of features seen during ``fit``.
@@ -161,17 +221,22 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
         "loss": [StrOptions({"log_loss", "squared_error"})],
-        "solver": [StrOptions({"sgd", "adam"})],
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
         "tol": [Interval(Real, 0, None, closed="left")],
         "verbose": ["verbose"],
+        "warm_start": ["boolean"],
         "momentum": [Interval(Real, 0, 1, closed="both")],
         "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
@@ -179,6 +244,8 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
             Interval(Integral, 1, None, closed="left"),
             Options(Real, {np.inf}),
         ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
     def __init__(
@@ -190,18 +257,25 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
         solver="adam",
         alpha=1e-4,
         batch_size="auto",
+        learning_rate="constant",
         learning_rate_init=0.001,
+        power_t=0.5,
         max_iter=200,
         shuffle=True,
         random_state=None,
         tol=1e-4,
         verbose=False,
+        warm_start=False,
         momentum=0.9,
         nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
         n_iter_no_change=10,
+        max_fun=15000,
+        class_weight=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -209,22 +283,29 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
         self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
         self.max_iter = max_iter
         self.shuffle = shuffle
         self.random_state = random_state
         self.tol = tol
         self.verbose = verbose
+        self.warm_start = warm_start
         self.momentum = momentum
         self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.class_weight = class_weight
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
-        """Train the network from random initial weights.
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
+        """Train the network: from random weights, or from the current ones with warm_start.
 
         Parameters
         ----------
@@ -236,14 +317,34 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each sample; an integer weight acts like
             repeating the sample. None weighs every sample 1.
+        X_val, y_val : array-like, default=None
+            A validation set, scored after every epoch (``history_``) and used
+            for ``early_stopping`` instead of a random hold-out: for instance
+            the later part of a time series. In a Pipeline, enable metadata
+            routing and pass ``transform_input=["X_val"]`` so that X_val goes
+            through the same preprocessing as X.
+        sample_weight_val : array-like of shape (n_val_samples,), default=None
+            Weights of the validation samples.
 
         Returns
         -------
         self : BackpropClassifier
             The fitted classifier.
         """
-        return self._fit(X, y, sample_weight, classes=None, incremental=False)
+        if (X_val is None) != (y_val is None):
+            raise ValueError("X_val and y_val must be given together.")
+        validation = None if X_val is None else (X_val, y_val, sample_weight_val)
+        return self._fit(X, y, sample_weight, validation=validation, incremental=False)
 
+    def _partial_fit_is_possible(self):
+        if self.solver == "lbfgs":
+            raise AttributeError(
+                "partial_fit needs a stochastic solver ('sgd' or 'adam'); "
+                "'lbfgs' always works on the whole data set."
+            )
+        return True
+
+    @available_if(_partial_fit_is_possible)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Run one epoch over (X, y), continuing from the current weights.
@@ -265,38 +366,58 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
         self : BackpropClassifier
             The updated classifier.
         """
+        if self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: it runs one epoch on "
+                "the data it is given, with nothing held out."
+            )
+        if self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' needs the whole training set; for partial_fit, "
+                "pass class_weight=dict(zip(classes, compute_class_weight('balanced', "
+                "classes=classes, y=y_all)))."
+            )
+        first_call = not hasattr(self, "coefs_")
+        if first_call and classes is None:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: the model "
+                "needs to know every class it will see, e.g. classes=np.unique(y_all)."
+            )
         return self._fit(X, y, sample_weight, classes=classes, incremental=True)
 
-    def _fit(self, X, y, sample_weight, *, classes, incremental):
+    def _fit(self, X, y, sample_weight, *, incremental, classes=None, validation=None):
         hidden_layer_sizes = self._validated_hidden_layer_sizes()
-        first_call = not (incremental and hasattr(self, "coefs_"))
+        resume = (incremental or self.warm_start) and hasattr(self, "coefs_")
         X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=(np.float64, np.float32) if first_call else self.coefs_[0].dtype,
-            reset=first_call,
-        )
+            self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+            dtype=self.coefs_[0].dtype if resume else (np.float64, np.float32),
+            reset=not resume,
+        )  # fmt: skip
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
-        if first_call:
-            self._set_classes(y, classes, incremental)
-        Y = self._binarize(y)
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
-            self._check_weighted_classes(Y, sample_weight, incremental)
+        if not resume:
+            self.classes_, self._multilabel = fit_classes(y, classes)
+        elif self.warm_start and not incremental:
+            self._check_same_classes(y)
+        Y = binarize(y, self.classes_, self._multilabel).astype(X.dtype)
+        sample_weight = self._combined_sample_weight(X, Y, sample_weight, incremental)
 
         rng = check_random_state(self.random_state)
-        if first_call:
-            self._initialize(X.shape[1], hidden_layer_sizes, Y.shape[1], X.dtype, rng)
-        else:
+        if resume:
             self._check_weight_shapes(X.shape[1], hidden_layer_sizes, Y.shape[1])
-        self._run_training(X, Y, sample_weight, rng, incremental)
+        else:
+            self._initialize(X.shape[1], hidden_layer_sizes, Y.shape[1], X.dtype, rng)
+        if not incremental or not hasattr(self, "_optimizer_state"):
+            self._start_optimizer()
+
+        train, evaluate = self._training_and_validation_sets(
+            X, Y, sample_weight, rng, validation, incremental
+        )
+        if self.solver == "lbfgs":
+            self._fit_lbfgs(*train, evaluate)
+        else:
+            self._fit_stochastic(*train, evaluate, rng, incremental)
         return self
 
     def _validated_hidden_layer_sizes(self):
@@ -308,61 +429,28 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
             )
         return [int(size) for size in sizes]
 
-    def _set_classes(self, y, classes, incremental):
-        if incremental and classes is None:
+    def _check_same_classes(self, y):
+        classes, _ = fit_classes(y)
+        if not np.array_equal(classes, self.classes_):
             raise ValueError(
-                "classes must be passed on the first call to partial_fit: the model "
-                "needs to know every class it will see, e.g. classes=np.unique(y_all)."
+                "warm_start needs y to have the same classes as the previous fit: "
+                f"had {self.classes_.tolist()}, y has {classes.tolist()}."
             )
-        target_type = type_of_target(y, input_name="y")
-        if target_type == "multilabel-indicator":
-            self.classes_ = np.arange(y.shape[1])
-        elif target_type in ("binary", "multiclass"):
-            self.classes_ = np.unique(y if classes is None else column_or_1d(classes))
-        else:
-            raise ValueError(
-                f"BackpropClassifier supports binary, multiclass and multilabel-indicator "
-                f"targets, got a {target_type!r} target."
-            )
-        if len(self.classes_) < 2:
-            raise ValueError(
-                "BackpropClassifier needs samples of at least 2 classes, but the data "
-                f"holds only one class: {self.classes_.tolist()[0]!r}."
-            )
-        self._multilabel = target_type == "multilabel-indicator"
 
-    def _binarize(self, y):
-        if self._multilabel:
-            if y.ndim != 2 or y.shape[1] != len(self.classes_):
-                raise ValueError(
-                    f"y must be a label indicator matrix with {len(self.classes_)} "
-                    f"columns, as in the first fit, got shape {y.shape}."
-                )
-            return np.asarray(y, dtype=float)
-        if y.ndim != 1:
-            raise ValueError(f"This model was fitted on a 1-D target; got y of shape {y.shape}.")
-        unseen = np.setdiff1d(y, self.classes_)
-        if unseen.size:
-            raise ValueError(
-                f"y holds labels {unseen.tolist()} that are not among the classes "
-                f"{self.classes_.tolist()} given on the first call to fit or partial_fit."
+    def _combined_sample_weight(self, X, Y, sample_weight, incremental):
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
-        return label_binarize(y, classes=self.classes_).astype(float)
-
-    def _check_weighted_classes(self, Y, sample_weight, incremental):
-        if not sample_weight.any():
-            raise ValueError("sample_weight is zero for every sample: nothing to learn from.")
-        if incremental or self._multilabel:
-            return
-        if Y.shape[1] == 1:  # binary: the single column marks the positive class
-            has_weight = [sample_weight[Y[:, 0] == 0].any(), sample_weight[Y[:, 0] == 1].any()]
-        else:
-            has_weight = (sample_weight @ Y) > 0
-        if np.count_nonzero(has_weight) < 2:
-            raise ValueError(
-                "sample_weight leaves only one class with positive weight; "
-                "BackpropClassifier needs samples of at least 2 classes."
-            )
+        if self.class_weight is not None:
+            if self._multilabel:
+                raise ValueError("class_weight is not supported for multilabel targets.")
+            weights = per_sample_class_weight(self.class_weight, self.classes_, Y)
+            weights = weights.astype(X.dtype)
+            sample_weight = weights if sample_weight is None else sample_weight * weights
+        if sample_weight is not None and not incremental and not self._multilabel:
+            check_weighted_classes(Y, sample_weight)
+        return sample_weight
 
     def _initialize(self, n_features, hidden_layer_sizes, n_outputs, dtype, rng):
         multiclass = not self._multilabel and len(self.classes_) > 2
@@ -371,17 +459,19 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
         self.n_layers_ = len(layer_units)
         self.n_outputs_ = n_outputs
         self.coefs_, self.intercepts_ = init_params(layer_units, self.activation, rng, dtype)
-        self.n_iter_ = 0
         self.t_ = 0
-        self.loss_curve_ = []
-        self.best_loss_ = np.inf
-        self._no_improvement_count = 0
-        init_optimizer, _ = OPTIMIZERS[self.solver]
-        self._optimizer_state = init_optimizer(self.coefs_ + self.intercepts_)
+        self._reset_history()
+
+    def _start_optimizer(self):
+        if self.solver in OPTIMIZERS:
+            init_optimizer, _ = OPTIMIZERS[self.solver]
+            self._optimizer_state = init_optimizer(
+                self.coefs_ + self.intercepts_, self.learning_rate_init
+            )
 
     def _check_weight_shapes(self, n_features, hidden_layer_sizes, n_outputs):
         layer_units = [n_features, *hidden_layer_sizes, n_outputs]
-        expected = [(a, b) for a, b in itertools.pairwise(layer_units)]
+        expected = list(itertools.pairwise(layer_units))
         found = [coef.shape for coef in self.coefs_]
         if found != expected:
             raise ValueError(
@@ -389,53 +479,117 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
                 f"for {expected}; call fit to start over with the new architecture."
             )
 
-    def _run_training(self, X, Y, sample_weight, rng, incremental):
-        n_samples = X.shape[0]
-        batch_size = self._batch_size(n_samples)
-        _, optimizer_step = OPTIMIZERS[self.solver]
-        record = {
-            "loss_curve": self.loss_curve_,
-            "best_loss": self.best_loss_,
-            "no_improvement_count": self._no_improvement_count,
-            "n_iter": 0,
-        }
-        try:
-            stopped = train_epochs(
-                X,
-                Y.astype(X.dtype, copy=False),
-                sample_weight,
-                self.coefs_,
-                self.intercepts_,
-                record,
-                gradient=partial(
-                    loss_and_gradients,
-                    activation=self.activation,
-                    out_activation=self.out_activation_,
-                    loss=self.loss,
-                    alpha=self.alpha,
-                ),
-                step=partial(
-                    optimizer_step, state=self._optimizer_state, **self._optimizer_hyperparameters()
-                ),
-                batch_size=batch_size,
-                max_epochs=1 if incremental else self.max_iter,
-                shuffle=self.shuffle,
-                rng=rng,
-                tol=self.tol,
-                n_iter_no_change=self.n_iter_no_change,
-                verbose=self.verbose,
+    def _training_and_validation_sets(self, X, Y, sample_weight, rng, validation, incremental):
+        """The training data, and a function scoring the network on validation data."""
+        if validation is not None:
+            X_val, y_val, sample_weight_val = validation
+            X_val, y_val = validate_data(
+                self, X_val, y_val, accept_sparse=["csr", "csc"], multi_output=True,
+                dtype=X.dtype, reset=False,
+            )  # fmt: skip
+            if y_val.ndim == 2 and y_val.shape[1] == 1:
+                y_val = column_or_1d(y_val, warn=True)
+            Y_val = binarize(y_val, self.classes_, self._multilabel).astype(X.dtype)
+            if sample_weight_val is not None:
+                sample_weight_val = _check_sample_weight(
+                    sample_weight_val, X_val, dtype=X.dtype, ensure_non_negative=True
+                )
+        elif self.early_stopping and not incremental and self.solver != "lbfgs":
+            stratify = None if self._multilabel else Y
+            arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
+            split = train_test_split(
+                *arrays, test_size=self.validation_fraction, random_state=rng, stratify=stratify
             )
-        finally:
-            self.n_iter_ = record["n_iter"]
-            self.t_ += self.n_iter_ * n_samples
-            self.best_loss_ = record["best_loss"]
-            self._no_improvement_count = record["no_improvement_count"]
-            if self.loss_curve_:
-                self.loss_ = self.loss_curve_[-1]
-        if not incremental and not stopped:
+            X, X_val, Y, Y_val = split[:4]
+            sample_weight, sample_weight_val = split[4:] if len(split) > 4 else (None, None)
+            if X_val.shape[0] < 2:
+                raise ValueError(
+                    f"The validation set holds {X_val.shape[0]} sample(s): increase "
+                    "validation_fraction, or pass X_val and y_val."
+                )
+        else:
+            return (X, Y, sample_weight), None
+        return (X, Y, sample_weight), partial(self._evaluate, X_val, Y_val, sample_weight_val)
+
+    def _evaluate(self, X_val, Y_val, sample_weight_val):
+        probabilities = forward(
+            X_val, self.coefs_, self.intercepts_, self.activation, self.out_activation_
+        )[-1]
+        loss = loss_value(self.loss, self.out_activation_, Y_val, probabilities, sample_weight_val)
+        if self._multilabel:
+            correct = (np.asarray(probabilities > 0.5) == (Y_val > 0.5)).all(axis=1)
+        elif Y_val.shape[1] == 1:
+            correct = (probabilities[:, 0] > 0.5) == (Y_val[:, 0] > 0.5)
+        else:
+            correct = probabilities.argmax(axis=1) == Y_val.argmax(axis=1)
+        return loss, float(np.average(correct, weights=sample_weight_val))
+
+    def _gradient(self):
+        return partial(
+            loss_and_gradients, activation=self.activation,
+            out_activation=self.out_activation_, loss=self.loss, alpha=self.alpha,
+        )  # fmt: skip
+
+    def _fit_stochastic(self, X, Y, sample_weight, evaluate, rng, incremental):
+        n_samples = X.shape[0]
+        _, optimizer_step = OPTIMIZERS[self.solver]
+        state = self._optimizer_state
+        if self.solver == "sgd":
+            step_settings = {
+                "momentum": self.momentum,
+                "nesterovs_momentum": self.nesterovs_momentum,
+            }
+        else:
+            step_settings = {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+
+        def on_epoch_end(*figures):
+            self.t_ += n_samples
+            self._record_epoch(*figures, learning_rate=state["learning_rate"])
+            if self.solver == "sgd" and self.learning_rate == "invscaling":
+                state["learning_rate"] = invscaling_rate(
+                    self.learning_rate_init, self.t_, self.power_t
+                )
+
+        def on_stall():
+            adaptive = self.solver == "sgd" and self.learning_rate == "adaptive"
+            if adaptive and state["learning_rate"] > ADAPTIVE_FLOOR:
+                state["learning_rate"] /= ADAPTIVE_DIVISOR
+                return True
+            return False
+
+        early_stopping = self.early_stopping and evaluate is not None
+        self._start_call(validation=evaluate is not None)
+        stopped_early = train_epochs(
+            X, Y, sample_weight, self.coefs_ + self.intercepts_,
+            gradient=self._gradient(),
+            step=partial(optimizer_step, state=state, **step_settings),
+            batch_size=self._batch_size(n_samples),
+            max_epochs=1 if incremental else self.max_iter,
+            shuffle=self.shuffle, rng=rng,
+            stopping=StoppingRule(self.tol, self.n_iter_no_change, early_stopping),
+            evaluate=evaluate, on_epoch_end=on_epoch_end, on_stall=on_stall,
+            early_stopping=early_stopping,
+        )  # fmt: skip
+        if not incremental and not stopped_early:
             warnings.warn(
                 f"Stochastic optimizer: maximum iterations ({self.max_iter}) reached and "
                 "the optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+
+    def _fit_lbfgs(self, X, Y, sample_weight, evaluate):
+        self._start_call(validation=evaluate is not None)
+        result = train_lbfgs(
+            X, Y, sample_weight, self.coefs_ + self.intercepts_,
+            gradient=self._gradient(), max_iter=self.max_iter, max_fun=self.max_fun,
+            tol=self.tol, evaluate=evaluate,
+            on_epoch_end=partial(self._record_epoch, learning_rate=np.nan),
+        )  # fmt: skip
+        if not result.success:
+            warnings.warn(
+                f"lbfgs failed to converge after {result.nit} iterations "
+                f"({result.message}). Increase max_iter or max_fun, or scale the data.",
                 ConvergenceWarning,
                 stacklevel=2,
             )
@@ -450,20 +604,6 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
                 stacklevel=2,
             )
         return min(self.batch_size, n_samples)
-
-    def _optimizer_hyperparameters(self):
-        if self.solver == "sgd":
-            return {
-                "learning_rate": self.learning_rate_init,
-                "momentum": self.momentum,
-                "nesterovs_momentum": self.nesterovs_momentum,
-            }
-        return {
-            "learning_rate": self.learning_rate_init,
-            "beta_1": self.beta_1,
-            "beta_2": self.beta_2,
-            "epsilon": self.epsilon,
-        }
 
     def _logits(self, X):
         check_is_fitted(self)
@@ -488,13 +628,20 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
             probability of that label on its own.
         """
         logits = self._logits(X)
-        output = OUTPUT_ACTIVATIONS[self.out_activation_](logits)
         if self.n_outputs_ == 1 and not self._multilabel:
-            return np.hstack([1 - output, output])
-        return output
+            # sigmoid(-z) rather than 1 - sigmoid(z): the latter rounds a small
+            # probability such as 1e-21 to 0.
+            proba = OUTPUT_ACTIVATIONS["logistic"](np.hstack([-logits, logits]))
+        else:
+            proba = OUTPUT_ACTIVATIONS[self.out_activation_](logits)
+        # A probability that rounds to exactly 0 or 1 claims a certainty no
+        # model has, and its log is -inf; keep it inside (0, 1) by moving it
+        # to the nearest representable value there.
+        info = np.finfo(proba.dtype)
+        return np.clip(proba, info.tiny, 1 - info.epsneg, out=proba)
 
     def predict_log_proba(self, X):
-        """Logarithm of ``predict_proba``, computed without taking ``log(0)``.
+        """Logarithm of ``predict_proba``: finite, as no probability is exactly 0.
 
         Parameters
         ----------
@@ -504,12 +651,10 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
-            Log-probabilities, finite even where a probability rounds to 0.
+            Log-probabilities, at least ``log(np.finfo(dtype).tiny)`` (about
+            -708 in float64, -87 in float32).
         """
-        logits = self._logits(X)
-        if self.n_outputs_ == 1 and not self._multilabel:
-            return log_output(np.hstack([-logits, logits]), "logistic")
-        return log_output(logits, self.out_activation_)
+        return np.log(self.predict_proba(X))
 
     def predict(self, X):
         """Predict the class (or, for multilabel targets, the labels) of each sample.

@@ -7,8 +7,7 @@ outputs keeps the notebook's ``delta2 = (a2 - y) * a2 * (1 - a2)`` unchanged.
 """
 
 import numpy as np
-
-from ._activations import logistic
+from scipy.special import expit
 
 
 def softmax(z):
@@ -22,7 +21,18 @@ def softmax(z):
     return z
 
 
-OUTPUT_ACTIVATIONS = {"logistic": logistic, "softmax": softmax}
+def sigmoid(z):
+    """Apply the sigmoid to ``z`` in place, accurate to the last digit even for
+    tiny probabilities.
+
+    Hidden units use the faster tanh form, whose ``1 + tanh(z / 2)`` cancels
+    to 0 below about 1e-17; an output probability needs relative accuracy,
+    since its logarithm is taken.
+    """
+    return expit(z, out=z)
+
+
+OUTPUT_ACTIVATIONS = {"logistic": sigmoid, "softmax": softmax}
 
 
 def _clip_probabilities(y_prob):
@@ -80,15 +90,3 @@ def output_delta(loss, out_activation, y_true, y_prob):
     residual -= projection
     residual *= y_prob
     return residual
-
-
-def log_output(z, out_activation):
-    """Logarithm of the output activation, computed from the logits ``z``.
-
-    ``log(sigmoid(z)) = -log(1 + exp(-z))`` and ``log(softmax(z)) = z -
-    logsumexp(z)`` stay finite where the probability itself rounds to 0.
-    """
-    if out_activation == "logistic":
-        return -np.logaddexp(0, -z)
-    shifted = z - z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))

@@ -1,26 +1,31 @@
-"""Stochastic gradient descent (with momentum) and Adam.
+"""Stochastic gradient descent (with momentum), Adam, and learning-rate schedules.
 
 Each optimizer is an ``init`` function returning its state, a dict of plain
 arrays and numbers (so a fitted model pickles, and loads with skops, without
 any custom class), and a ``step`` function that updates the parameters in
-place. ``params`` and ``grads`` are aligned lists, ``coefs + intercepts``.
+place. ``params`` and ``grads`` are aligned lists, ``coefs + intercepts``. The
+current step size is ``state["learning_rate"]``, which the schedules change.
 """
 
 import numpy as np
 
 
-def sgd_init(params):
-    """State of SGD: one velocity per parameter, starting at rest."""
-    return {"velocities": [np.zeros_like(param) for param in params]}
+def sgd_init(params, learning_rate):
+    """State of SGD: the step size and one velocity per parameter, at rest."""
+    return {
+        "learning_rate": learning_rate,
+        "velocities": [np.zeros_like(param) for param in params],
+    }
 
 
-def sgd_step(params, grads, state, *, learning_rate, momentum, nesterovs_momentum):
+def sgd_step(params, grads, state, *, momentum, nesterovs_momentum):
     """One SGD step: ``v = momentum * v - lr * grad``, then ``param += v``.
 
     With Nesterov's momentum the step looks one velocity ahead:
     ``param += momentum * v - lr * grad``. With ``momentum=0`` this is the
     plain ``param -= lr * grad`` of the notebook.
     """
+    learning_rate = state["learning_rate"]
     for param, grad, velocity in zip(params, grads, state["velocities"], strict=True):
         velocity *= momentum
         velocity -= learning_rate * grad
@@ -30,20 +35,21 @@ def sgd_step(params, grads, state, *, learning_rate, momentum, nesterovs_momentu
             param += velocity
 
 
-def adam_init(params):
-    """State of Adam: step count and first and second moment estimates."""
+def adam_init(params, learning_rate):
+    """State of Adam: step size, step count, first and second moment estimates."""
     return {
+        "learning_rate": learning_rate,
         "t": 0,
         "first_moments": [np.zeros_like(param) for param in params],
         "second_moments": [np.zeros_like(param) for param in params],
     }
 
 
-def adam_step(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon):
+def adam_step(params, grads, state, *, beta_1, beta_2, epsilon):
     """One Adam step (Kingma and Ba, 2014), bias correction folded into the rate."""
     state["t"] += 1
     t = state["t"]
-    step_size = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    step_size = state["learning_rate"] * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
     moments = zip(params, grads, state["first_moments"], state["second_moments"], strict=True)
     for param, grad, first, second in moments:
         first *= beta_1
@@ -54,3 +60,13 @@ def adam_step(params, grads, state, *, learning_rate, beta_1, beta_2, epsilon):
 
 
 OPTIMIZERS = {"sgd": (sgd_init, sgd_step), "adam": (adam_init, adam_step)}
+
+
+def invscaling_rate(learning_rate_init, samples_seen, power_t):
+    """The 'invscaling' schedule: ``lr_init / (samples_seen + 1) ** power_t``."""
+    return learning_rate_init / (samples_seen + 1) ** power_t
+
+
+# 'adaptive' divides the rate by this when training stalls, down to the floor.
+ADAPTIVE_DIVISOR = 5.0
+ADAPTIVE_FLOOR = 1e-6

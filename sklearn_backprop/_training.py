@@ -1,16 +1,49 @@
-"""The training loop: epochs of mini-batches, the stopping rule, divergence.
+"""The training loops: epochs of mini-batches, and full-batch L-BFGS.
 
-It drives the numerical core (a ``gradient`` function and an optimizer
-``step``) and knows nothing about estimators or input validation.
+They drive the numerical core (a ``gradient`` function and an optimizer
+``step``) and report each epoch to the caller; they know nothing about
+estimators or input validation.
 """
 
 import time
 
 import numpy as np
+import scipy.optimize
 
 
 class TrainingDivergedError(ValueError):
     """Training produced a non-finite loss or weights (the learning rate is too large)."""
+
+
+class StoppingRule:
+    """MLPClassifier's patience rule on a monitored value (a loss or a score).
+
+    An epoch counts as no improvement unless it beats the best value so far by
+    more than ``tol``; training should stop after more than
+    ``n_iter_no_change`` such epochs in a row.
+    """
+
+    def __init__(self, tol, n_iter_no_change, higher_is_better):
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.sign = 1.0 if higher_is_better else -1.0
+        self.best = -np.inf  # of sign * value
+        self.no_improvement_count = 0
+
+    def update(self, value):
+        """Record one epoch's value; return whether it is the best so far."""
+        signed = self.sign * value
+        if signed < self.best + self.tol:
+            self.no_improvement_count += 1
+        else:
+            self.no_improvement_count = 0
+        is_best = signed > self.best
+        self.best = max(self.best, signed)
+        return is_best
+
+    @property
+    def should_stop(self):
+        return self.no_improvement_count > self.n_iter_no_change
 
 
 def batch_indices(n_samples, batch_size, order=None):
@@ -20,12 +53,14 @@ def batch_indices(n_samples, batch_size, order=None):
         yield slice(start, stop) if order is None else order[start:stop]
 
 
-def run_epoch(X, Y, sample_weight, coefs, intercepts, *, gradient, step, batch_size, order):
+def run_epoch(X, Y, sample_weight, params, *, gradient, step, batch_size, order):
     """One pass of mini-batch updates over the data; returns the epoch's mean loss.
 
-    The mean is weighted by each batch's total sample weight, so it is the
-    average per-sample loss of the epoch.
+    ``params`` is ``coefs + intercepts``. The mean is weighted by each batch's
+    total sample weight, so it is the average per-sample loss of the epoch. A
+    non-finite batch loss ends the epoch at once and is returned as its loss.
     """
+    n_layers = len(params) // 2
     total_loss = total_weight = 0.0
     for rows in batch_indices(X.shape[0], batch_size, order):
         X_batch = X[rows]
@@ -35,24 +70,30 @@ def run_epoch(X, Y, sample_weight, coefs, intercepts, *, gradient, step, batch_s
             # A batch of zero-weight samples carries no information; dividing
             # its gradient by its total weight would give NaN.
             continue
-        loss, coef_grads, intercept_grads = gradient(X_batch, Y[rows], weights, coefs, intercepts)
-        step(coefs + intercepts, coef_grads + intercept_grads)
+        loss, coef_grads, intercept_grads = gradient(
+            X_batch, Y[rows], weights, params[:n_layers], params[n_layers:]
+        )
+        if not np.isfinite(loss):
+            return loss  # diverged: stop before the update spreads NaN further
+        step(params, coef_grads + intercept_grads)
         total_loss += loss * batch_weight
         total_weight += batch_weight
     return total_loss / total_weight
 
 
-def _all_finite(arrays):
-    return all(np.isfinite(array).all() for array in arrays)
+def _diverged(epoch):
+    return TrainingDivergedError(
+        f"Training diverged in epoch {epoch}: the loss or the weights became infinite "
+        "or NaN. The weights are those of the last finite epoch. Try a smaller "
+        "learning_rate_init, or scale the input features (e.g. with StandardScaler)."
+    )
 
 
 def train_epochs(
     X,
     Y,
     sample_weight,
-    coefs,
-    intercepts,
-    record,
+    params,
     *,
     gradient,
     step,
@@ -60,31 +101,34 @@ def train_epochs(
     max_epochs,
     shuffle,
     rng,
-    tol,
-    n_iter_no_change,
-    verbose,
+    stopping,
+    evaluate,
+    on_epoch_end,
+    on_stall,
+    early_stopping,
 ):
-    """Run up to ``max_epochs`` epochs, updating ``coefs`` and ``intercepts`` in place.
+    """Run up to ``max_epochs`` epochs of mini-batch training on ``params`` in place.
 
-    ``record`` carries the training history across calls (``fit``, then
-    ``partial_fit``...) and is updated in place, so it is right even when
-    training is cut short by an exception: a dict with ``loss_curve`` (a list,
-    one loss per epoch, appended to), ``best_loss``, ``no_improvement_count``
-    and ``n_iter`` (epochs completed in this call). Training stops early once
-    the loss has failed to improve on ``best_loss - tol`` for more than
-    ``n_iter_no_change`` epochs in a row, as in MLPClassifier.
+    After each epoch, ``evaluate()`` (or None) gives the validation loss and
+    score, and ``on_epoch_end(train_loss, validation_loss, validation_score,
+    seconds)`` records them. ``stopping`` watches the validation score with
+    ``early_stopping``, the training loss otherwise; when it says stop,
+    ``on_stall()`` may still ask to go on (after lowering the learning rate).
+    With ``early_stopping``, ``params`` end as they were at the best
+    validation score.
 
-    Returns whether that stopping rule fired. Raises TrainingDivergedError,
-    with the weights put back to those of the last finite epoch, if the loss
-    or the weights stop being finite.
+    Returns whether training stopped early (``False``: ``max_epochs`` ran).
+    Raises TrainingDivergedError, with the weights of the last finite epoch,
+    if the loss or the weights stop being finite.
     """
     order = np.arange(X.shape[0]) if shuffle else None
-    for _ in range(max_epochs):
-        last_good = [param.copy() for param in coefs + intercepts]
+    best_params = None
+    stopped_early = False
+    for epoch in range(1, max_epochs + 1):
+        last_good = [param.copy() for param in params]
         started = time.perf_counter()
         if shuffle:
-            # Shuffle indices, not the data: X is never copied.
-            rng.shuffle(order)
+            rng.shuffle(order)  # shuffle indices, not the data: X is never copied
         # When training diverges, numpy warns of overflow on the way to inf;
         # those warnings are replaced by the one clear error below.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -92,32 +136,82 @@ def train_epochs(
                 X,
                 Y,
                 sample_weight,
-                coefs,
-                intercepts,
+                params,
                 gradient=gradient,
                 step=step,
                 batch_size=batch_size,
                 order=order,
             )
-        if not (np.isfinite(loss) and _all_finite(coefs + intercepts)):
-            for param, good in zip(coefs + intercepts, last_good, strict=True):
+        if not (np.isfinite(loss) and all(np.isfinite(param).all() for param in params)):
+            for param, good in zip(params, last_good, strict=True):
                 param[...] = good
-            raise TrainingDivergedError(
-                f"Training diverged in epoch {len(record['loss_curve']) + 1}: the loss "
-                "or the weights became infinite or NaN. The weights are those of the "
-                "last finite epoch. Try a smaller learning_rate_init, or scale the "
-                "input features (e.g. with StandardScaler)."
-            )
-        record["loss_curve"].append(loss)
-        record["n_iter"] += 1
-        if verbose:
-            seconds = time.perf_counter() - started
-            print(f"Iteration {len(record['loss_curve'])}, loss = {loss:.8f} ({seconds:.2f}s)")
-        if loss > record["best_loss"] - tol:
-            record["no_improvement_count"] += 1
-        else:
-            record["no_improvement_count"] = 0
-        record["best_loss"] = min(record["best_loss"], loss)
-        if record["no_improvement_count"] > n_iter_no_change:
-            return True
-    return False
+            raise _diverged(epoch)
+        validation_loss, validation_score = evaluate() if evaluate else (np.nan, np.nan)
+        on_epoch_end(loss, validation_loss, validation_score, time.perf_counter() - started)
+        if stopping.update(validation_score if early_stopping else loss) and early_stopping:
+            best_params = [param.copy() for param in params]
+        if stopping.should_stop:
+            if not on_stall():
+                stopped_early = True
+                break
+            stopping.no_improvement_count = 0
+    if best_params is not None:
+        for param, best in zip(params, best_params, strict=True):
+            param[...] = best
+    return stopped_early
+
+
+def _pack(arrays):
+    return np.concatenate([array.ravel() for array in arrays]).astype(np.float64)
+
+
+def _unpack(vector, like):
+    arrays, start = [], 0
+    for array in like:
+        arrays.append(vector[start : start + array.size].reshape(array.shape).astype(array.dtype))
+        start += array.size
+    return arrays
+
+
+def train_lbfgs(
+    X, Y, sample_weight, params, *, gradient, max_iter, max_fun, tol, evaluate, on_epoch_end
+):
+    """Minimise the full-batch loss with scipy's L-BFGS-B, ``params`` updated in place.
+
+    ``on_epoch_end`` is called once per L-BFGS iteration, as for an epoch.
+    Returns scipy's OptimizeResult (``nit``, ``success``, ``message``).
+    """
+    n_layers = len(params) // 2
+    started = time.perf_counter()
+
+    def loss_and_gradient(vector):
+        current = _unpack(vector, params)
+        loss, coef_grads, intercept_grads = gradient(
+            X, Y, sample_weight, current[:n_layers], current[n_layers:]
+        )
+        return loss, _pack(coef_grads + intercept_grads)
+
+    def callback(intermediate_result):
+        nonlocal started
+        for param, value in zip(params, _unpack(intermediate_result.x, params), strict=True):
+            param[...] = value
+        validation_loss, validation_score = evaluate() if evaluate else (np.nan, np.nan)
+        seconds = time.perf_counter() - started
+        on_epoch_end(intermediate_result.fun, validation_loss, validation_score, seconds)
+        started = time.perf_counter()
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        result = scipy.optimize.minimize(
+            loss_and_gradient,
+            _pack(params),
+            method="L-BFGS-B",
+            jac=True,
+            callback=callback,
+            options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
+        )
+    final = _unpack(result.x, params)
+    if not all(np.isfinite(value).all() for value in final) or not np.isfinite(result.fun):
+        raise _diverged(result.nit)
+    for param, value in zip(params, final, strict=True):
+        param[...] = value
+    return result

@@ -10,7 +10,10 @@ from sklearn_backprop import BackpropClassifier
 
 ESTIMATORS = [
     BackpropClassifier(),
-    BackpropClassifier(solver="sgd", loss="squared_error", activation="tanh"),
+    # The notebook's configuration: sigmoid units, squared error, plain SGD.
+    BackpropClassifier(solver="sgd", loss="squared_error", momentum=0.0, learning_rate_init=0.5),
+    BackpropClassifier(solver="lbfgs", activation="relu"),
+    BackpropClassifier(solver="sgd", activation="tanh", learning_rate="adaptive"),
 ]
 
 

@@ -1,0 +1,78 @@
+"""Class labels, their 0/1 encoding for the network, and per-sample weights."""
+
+import numpy as np
+from sklearn.preprocessing import label_binarize
+from sklearn.utils import column_or_1d
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import type_of_target
+
+
+def fit_classes(y, classes=None):
+    """The sorted classes of ``y`` (or ``classes``), and whether ``y`` is multilabel."""
+    target_type = type_of_target(y, input_name="y")
+    if target_type == "multilabel-indicator":
+        return np.arange(y.shape[1]), True
+    if target_type not in ("binary", "multiclass"):
+        raise ValueError(
+            "BackpropClassifier supports binary, multiclass and multilabel-indicator "
+            f"targets, got a {target_type!r} target."
+        )
+    found = np.unique(y if classes is None else column_or_1d(classes))
+    if len(found) < 2:
+        raise ValueError(
+            "BackpropClassifier needs samples of at least 2 classes, but the data "
+            f"holds only one class: {found.tolist()[0]!r}."
+        )
+    return found, False
+
+
+def binarize(y, classes, multilabel):
+    """Targets as a float 0/1 matrix: one column for binary targets, else one per class."""
+    if multilabel:
+        if y.ndim != 2 or y.shape[1] != len(classes):
+            raise ValueError(
+                f"y must be a label indicator matrix with {len(classes)} columns, as "
+                f"in the first fit, got shape {y.shape}."
+            )
+        return np.asarray(y, dtype=float)
+    if y.ndim != 1:
+        raise ValueError(f"This model was fitted on a 1-D target; got y of shape {y.shape}.")
+    unseen = np.setdiff1d(y, classes)
+    if unseen.size:
+        raise ValueError(
+            f"y holds labels {unseen.tolist()} that are not among the classes "
+            f"{classes.tolist()} given on the first call to fit or partial_fit."
+        )
+    return label_binarize(y, classes=classes).astype(float)
+
+
+def class_indices(Y):
+    """The index in ``classes`` of each sample's class, from the binarized targets."""
+    return Y[:, 0].astype(int) if Y.shape[1] == 1 else Y.argmax(axis=1)
+
+
+def per_sample_class_weight(class_weight, classes, Y):
+    """Each sample's weight from ``class_weight`` ('balanced' or a dict)."""
+    indices = class_indices(Y)
+    if isinstance(class_weight, dict):
+        unknown = set(class_weight) - set(classes.tolist())
+        if unknown:
+            raise ValueError(
+                f"class_weight names classes {sorted(unknown, key=str)} that are not "
+                f"among the classes {classes.tolist()}."
+            )
+    # compute_class_weight's 'balanced' weighs by the class counts in y.
+    weights = compute_class_weight(class_weight, classes=classes, y=classes[indices])
+    return weights[indices]
+
+
+def check_weighted_classes(Y, sample_weight):
+    """Refuse weights that leave fewer than two classes to learn from."""
+    if not sample_weight.any():
+        raise ValueError("sample_weight is zero for every sample: nothing to learn from.")
+    weighted_classes = np.unique(class_indices(Y)[sample_weight > 0])
+    if len(weighted_classes) < 2:
+        raise ValueError(
+            "sample_weight leaves only one class with positive weight; "
+            "BackpropClassifier needs samples of at least 2 classes."
+        )
