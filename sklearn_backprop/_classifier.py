@@ -1,29 +1,22 @@
 """BackpropClassifier: input validation and bookkeeping over the numerical core."""
 
-import itertools
-import warnings
-from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._compat import Interval, Options, StrOptions, _fit_context
-from ._history import HistoryMixin
-from ._losses import OUTPUT_ACTIVATIONS, loss_value
-from ._network import forward, init_params, loss_and_gradients
-from ._optimizers import ADAPTIVE_DIVISOR, ADAPTIVE_FLOOR, OPTIMIZERS, invscaling_rate
-from ._targets import binarize, check_weighted_classes, fit_classes, per_sample_class_weight
-from ._training import StoppingRule, train_epochs, train_lbfgs
+from ._fitting import TrainingMixin
+from ._losses import OUTPUT_ACTIVATIONS
+from ._network import forward
+from ._targets import binarize, fit_classes
 
 
-class BackpropClassifier(HistoryMixin, ClassifierMixin, BaseEstimator):
+class BackpropClassifier(TrainingMixin, ClassifierMixin, BaseEstimator):
     """A feed-forward neural network classifier trained by backpropagation.
 
     The network of the backpropagation notebook, grown up: sigmoid hidden
@@ -436,174 +429,6 @@ class BackpropClassifier(HistoryMixin, ClassifierMixin, BaseEstimator):
                 "warm_start needs y to have the same classes as the previous fit: "
                 f"had {self.classes_.tolist()}, y has {classes.tolist()}."
             )
-
-    def _combined_sample_weight(self, X, Y, sample_weight, incremental):
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
-        if self.class_weight is not None:
-            if self._multilabel:
-                raise ValueError("class_weight is not supported for multilabel targets.")
-            weights = per_sample_class_weight(self.class_weight, self.classes_, Y)
-            weights = weights.astype(X.dtype)
-            sample_weight = weights if sample_weight is None else sample_weight * weights
-        if sample_weight is not None and not incremental and not self._multilabel:
-            check_weighted_classes(Y, sample_weight)
-        return sample_weight
-
-    def _initialize(self, n_features, hidden_layer_sizes, n_outputs, dtype, rng):
-        multiclass = not self._multilabel and len(self.classes_) > 2
-        self.out_activation_ = "softmax" if multiclass else "logistic"
-        layer_units = [n_features, *hidden_layer_sizes, n_outputs]
-        self.n_layers_ = len(layer_units)
-        self.n_outputs_ = n_outputs
-        self.coefs_, self.intercepts_ = init_params(layer_units, self.activation, rng, dtype)
-        self.t_ = 0
-        self._reset_history()
-
-    def _start_optimizer(self):
-        if self.solver in OPTIMIZERS:
-            init_optimizer, _ = OPTIMIZERS[self.solver]
-            self._optimizer_state = init_optimizer(
-                self.coefs_ + self.intercepts_, self.learning_rate_init
-            )
-
-    def _check_weight_shapes(self, n_features, hidden_layer_sizes, n_outputs):
-        layer_units = [n_features, *hidden_layer_sizes, n_outputs]
-        expected = list(itertools.pairwise(layer_units))
-        found = [coef.shape for coef in self.coefs_]
-        if found != expected:
-            raise ValueError(
-                f"coefs_ have shapes {found}, but hidden_layer_sizes and the data ask "
-                f"for {expected}; call fit to start over with the new architecture."
-            )
-
-    def _training_and_validation_sets(self, X, Y, sample_weight, rng, validation, incremental):
-        """The training data, and a function scoring the network on validation data."""
-        if validation is not None:
-            X_val, y_val, sample_weight_val = validation
-            X_val, y_val = validate_data(
-                self, X_val, y_val, accept_sparse=["csr", "csc"], multi_output=True,
-                dtype=X.dtype, reset=False,
-            )  # fmt: skip
-            if y_val.ndim == 2 and y_val.shape[1] == 1:
-                y_val = column_or_1d(y_val, warn=True)
-            Y_val = binarize(y_val, self.classes_, self._multilabel).astype(X.dtype)
-            if sample_weight_val is not None:
-                sample_weight_val = _check_sample_weight(
-                    sample_weight_val, X_val, dtype=X.dtype, ensure_non_negative=True
-                )
-        elif self.early_stopping and not incremental and self.solver != "lbfgs":
-            stratify = None if self._multilabel else Y
-            arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
-            split = train_test_split(
-                *arrays, test_size=self.validation_fraction, random_state=rng, stratify=stratify
-            )
-            X, X_val, Y, Y_val = split[:4]
-            sample_weight, sample_weight_val = split[4:] if len(split) > 4 else (None, None)
-            if X_val.shape[0] < 2:
-                raise ValueError(
-                    f"The validation set holds {X_val.shape[0]} sample(s): increase "
-                    "validation_fraction, or pass X_val and y_val."
-                )
-        else:
-            return (X, Y, sample_weight), None
-        return (X, Y, sample_weight), partial(self._evaluate, X_val, Y_val, sample_weight_val)
-
-    def _evaluate(self, X_val, Y_val, sample_weight_val):
-        probabilities = forward(
-            X_val, self.coefs_, self.intercepts_, self.activation, self.out_activation_
-        )[-1]
-        loss = loss_value(self.loss, self.out_activation_, Y_val, probabilities, sample_weight_val)
-        if self._multilabel:
-            correct = (np.asarray(probabilities > 0.5) == (Y_val > 0.5)).all(axis=1)
-        elif Y_val.shape[1] == 1:
-            correct = (probabilities[:, 0] > 0.5) == (Y_val[:, 0] > 0.5)
-        else:
-            correct = probabilities.argmax(axis=1) == Y_val.argmax(axis=1)
-        return loss, float(np.average(correct, weights=sample_weight_val))
-
-    def _gradient(self):
-        return partial(
-            loss_and_gradients, activation=self.activation,
-            out_activation=self.out_activation_, loss=self.loss, alpha=self.alpha,
-        )  # fmt: skip
-
-    def _fit_stochastic(self, X, Y, sample_weight, evaluate, rng, incremental):
-        n_samples = X.shape[0]
-        _, optimizer_step = OPTIMIZERS[self.solver]
-        state = self._optimizer_state
-        if self.solver == "sgd":
-            step_settings = {
-                "momentum": self.momentum,
-                "nesterovs_momentum": self.nesterovs_momentum,
-            }
-        else:
-            step_settings = {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
-
-        def on_epoch_end(*figures):
-            self.t_ += n_samples
-            self._record_epoch(*figures, learning_rate=state["learning_rate"])
-            if self.solver == "sgd" and self.learning_rate == "invscaling":
-                state["learning_rate"] = invscaling_rate(
-                    self.learning_rate_init, self.t_, self.power_t
-                )
-
-        def on_stall():
-            adaptive = self.solver == "sgd" and self.learning_rate == "adaptive"
-            if adaptive and state["learning_rate"] > ADAPTIVE_FLOOR:
-                state["learning_rate"] /= ADAPTIVE_DIVISOR
-                return True
-            return False
-
-        early_stopping = self.early_stopping and evaluate is not None
-        self._start_call(validation=evaluate is not None)
-        stopped_early = train_epochs(
-            X, Y, sample_weight, self.coefs_ + self.intercepts_,
-            gradient=self._gradient(),
-            step=partial(optimizer_step, state=state, **step_settings),
-            batch_size=self._batch_size(n_samples),
-            max_epochs=1 if incremental else self.max_iter,
-            shuffle=self.shuffle, rng=rng,
-            stopping=StoppingRule(self.tol, self.n_iter_no_change, early_stopping),
-            evaluate=evaluate, on_epoch_end=on_epoch_end, on_stall=on_stall,
-            early_stopping=early_stopping,
-        )  # fmt: skip
-        if not incremental and not stopped_early:
-            warnings.warn(
-                f"Stochastic optimizer: maximum iterations ({self.max_iter}) reached and "
-                "the optimization hasn't converged yet.",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
-
-    def _fit_lbfgs(self, X, Y, sample_weight, evaluate):
-        self._start_call(validation=evaluate is not None)
-        result = train_lbfgs(
-            X, Y, sample_weight, self.coefs_ + self.intercepts_,
-            gradient=self._gradient(), max_iter=self.max_iter, max_fun=self.max_fun,
-            tol=self.tol, evaluate=evaluate,
-            on_epoch_end=partial(self._record_epoch, learning_rate=np.nan),
-        )  # fmt: skip
-        if not result.success:
-            warnings.warn(
-                f"lbfgs failed to converge after {result.nit} iterations "
-                f"({result.message}). Increase max_iter or max_fun, or scale the data.",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
-
-    def _batch_size(self, n_samples):
-        if self.batch_size == "auto":
-            return min(200, n_samples)
-        if self.batch_size > n_samples:
-            warnings.warn(
-                f"batch_size={self.batch_size} is larger than the {n_samples} samples; "
-                f"using batches of {n_samples}.",
-                stacklevel=2,
-            )
-        return min(self.batch_size, n_samples)
 
     def _logits(self, X):
         check_is_fitted(self)
