@@ -1,0 +1,161 @@
+"""Side-by-side timing of BackpropClassifier and MLPClassifier on the same work.
+
+    python benchmarks/bench_fit.py            # the full set (several minutes)
+    python benchmarks/bench_fit.py --quick    # smaller data, fewer repeats
+
+Every figure is a median over interleaved repeats (ours, theirs, ours, ...), so
+both libraries see the same background load; ratios are ours / MLPClassifier,
+below 1 means we are faster. The BLAS library and thread count are recorded
+with the results, which are also written as JSON to benchmarks/results/.
+"""
+
+import argparse
+import json
+import platform
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import sklearn
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from threadpoolctl import threadpool_info
+
+from sklearn_backprop import BackpropClassifier
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def make_data(n_samples, n_features, n_classes, dtype, seed=0):
+    """Gaussian class blobs: an MNIST-sized problem without a download."""
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(size=(n_classes, n_features))
+    y = rng.integers(0, n_classes, n_samples)
+    X = centers[y] + 2.0 * rng.normal(size=(n_samples, n_features))
+    return X.astype(dtype), y
+
+
+def settings(solver, hidden, batch_size, epochs):
+    common = dict(
+        hidden_layer_sizes=(hidden,), activation="logistic", solver=solver,
+        batch_size=batch_size, learning_rate_init=0.01, max_iter=epochs, tol=0.0,
+        n_iter_no_change=10**9, shuffle=True, random_state=0, alpha=1e-4,
+    )  # fmt: skip
+    if solver == "sgd":
+        common.update(momentum=0.9, nesterovs_momentum=True)
+    return common
+
+
+def seconds_per_epoch(model_class, X, y, params):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        started = time.perf_counter()
+        model_class(**params).fit(X, y)
+    return (time.perf_counter() - started) / params["max_iter"]
+
+
+def compare_fit(X, y, solver, hidden=128, batch_size=256, epochs=2, repeats=5):
+    params = settings(solver, hidden, batch_size, epochs)
+    times = {"ours": [], "mlp": []}
+    for _ in range(repeats):
+        times["ours"].append(seconds_per_epoch(BackpropClassifier, X, y, params))
+        times["mlp"].append(seconds_per_epoch(MLPClassifier, X, y, params))
+    ours, mlp = np.median(times["ours"]), np.median(times["mlp"])
+    return {"ours_s_per_epoch": ours, "mlp_s_per_epoch": mlp, "ratio": ours / mlp}
+
+
+def compare_predict(X, y, hidden=128, repeats=7):
+    params = settings("adam", hidden, 256, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        models = {"ours": BackpropClassifier(**params).fit(X, y),
+                  "mlp": MLPClassifier(**params).fit(X, y)}
+    rates = {name: [] for name in models}
+    for _ in range(repeats):
+        for name, model in models.items():
+            started = time.perf_counter()
+            model.predict_proba(X)
+            rates[name].append(X.shape[0] / (time.perf_counter() - started))
+    ours, mlp = np.median(rates["ours"]), np.median(rates["mlp"])
+    return {"ours_rows_per_s": ours, "mlp_rows_per_s": mlp, "ratio": ours / mlp}
+
+
+def gemm_floor(n_samples, n_features, hidden, n_classes, batch_size, dtype, repeats=3):
+    """Seconds per epoch of the four matrix products of one epoch, and nothing else."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(batch_size, n_features)).astype(dtype)
+    W1 = rng.normal(size=(n_features, hidden)).astype(dtype)
+    W2 = rng.normal(size=(hidden, n_classes)).astype(dtype)
+    A = rng.normal(size=(batch_size, hidden)).astype(dtype)
+    D2 = rng.normal(size=(batch_size, n_classes)).astype(dtype)
+    n_batches = -(-n_samples // batch_size)
+    best = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for _ in range(n_batches):
+            X @ W1  # forward, hidden layer
+            A @ W2  # forward, output layer
+            A.T @ D2  # output weights' gradient
+            D2 @ W2.T  # delta back to the hidden layer
+            X.T @ A  # hidden weights' gradient
+        best.append(time.perf_counter() - started)
+    flops = 2 * n_batches * batch_size * (2 * n_features * hidden + 3 * hidden * n_classes)
+    seconds = float(np.median(best))
+    return {"gemm_s_per_epoch": seconds, "gflop_per_epoch": flops / 1e9,
+            "gemm_gflops": flops / 1e9 / seconds}
+
+
+def environment():
+    return {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "processor": platform.processor(),
+        "numpy": np.__version__,
+        "scikit-learn": sklearn.__version__,
+        "blas": [
+            {k: info.get(k) for k in ("internal_api", "version", "architecture", "num_threads")}
+            for info in threadpool_info()
+        ],
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small data, few repeats")
+    args = parser.parse_args()
+    scale, repeats = (10, 3) if args.quick else (1, 5)
+    problems = {
+        "mnist-like 60000x784, 10 classes": (60_000 // scale, 784, 10),
+        "100000x100, 2 classes": (100_000 // scale, 100, 2),
+    }
+    report = {"environment": environment(), "fit": [], "predict_proba": [], "gemm": []}
+    print(json.dumps(report["environment"], indent=1))
+    for name, (n, d, k) in problems.items():
+        for dtype in (np.float32, np.float64):
+            X, y = make_data(n, d, k, dtype)
+            for solver in ("sgd", "adam"):
+                row = {"problem": name, "dtype": np.dtype(dtype).name, "solver": solver,
+                       **compare_fit(X, y, solver, repeats=repeats)}
+                if solver == "sgd":
+                    floor = gemm_floor(n, d, 128, k, 256, dtype)
+                    row["ours_fraction_of_gemm_rate"] = (
+                        floor["gemm_s_per_epoch"] / row["ours_s_per_epoch"]
+                    )
+                report["fit"].append(row)
+                print(f"fit  {name:34} {row['dtype']:8} {solver:5} ours "
+                      f"{row['ours_s_per_epoch']:.3f} s/epoch, MLPClassifier "
+                      f"{row['mlp_s_per_epoch']:.3f}, ratio {row['ratio']:.2f}")
+            if dtype == np.float32:
+                row = {"problem": name, **compare_predict(X, y, repeats=repeats + 2)}
+                report["predict_proba"].append(row)
+                print(f"predict_proba {name:34} ours {row['ours_rows_per_s']:.0f} rows/s, "
+                      f"MLPClassifier {row['mlp_rows_per_s']:.0f}, ratio {row['ratio']:.2f}")
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"fit-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(report, indent=1))
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()
