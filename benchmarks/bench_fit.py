@@ -69,8 +69,10 @@ def compare_predict(X, y, hidden=128, repeats=7):
     params = settings("adam", hidden, 256, 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        models = {"ours": BackpropClassifier(**params).fit(X, y),
-                  "mlp": MLPClassifier(**params).fit(X, y)}
+        models = {
+            "ours": BackpropClassifier(**params).fit(X, y),
+            "mlp": MLPClassifier(**params).fit(X, y),
+        }
     rates = {name: [] for name in models}
     for _ in range(repeats):
         for name, model in models.items():
@@ -102,8 +104,11 @@ def gemm_floor(n_samples, n_features, hidden, n_classes, batch_size, dtype, repe
         best.append(time.perf_counter() - started)
     flops = 2 * n_batches * batch_size * (2 * n_features * hidden + 3 * hidden * n_classes)
     seconds = float(np.median(best))
-    return {"gemm_s_per_epoch": seconds, "gflop_per_epoch": flops / 1e9,
-            "gemm_gflops": flops / 1e9 / seconds}
+    return {
+        "gemm_s_per_epoch": seconds,
+        "gflop_per_epoch": flops / 1e9,
+        "gemm_gflops": flops / 1e9 / seconds,
+    }
 
 
 def environment():
@@ -135,22 +140,30 @@ def main():
         for dtype in (np.float32, np.float64):
             X, y = make_data(n, d, k, dtype)
             for solver in ("sgd", "adam"):
-                row = {"problem": name, "dtype": np.dtype(dtype).name, "solver": solver,
-                       **compare_fit(X, y, solver, repeats=repeats)}
+                row = {
+                    "problem": name,
+                    "dtype": np.dtype(dtype).name,
+                    "solver": solver,
+                    **compare_fit(X, y, solver, repeats=repeats),
+                }
                 if solver == "sgd":
                     floor = gemm_floor(n, d, 128, k, 256, dtype)
                     row["ours_fraction_of_gemm_rate"] = (
                         floor["gemm_s_per_epoch"] / row["ours_s_per_epoch"]
                     )
                 report["fit"].append(row)
-                print(f"fit  {name:34} {row['dtype']:8} {solver:5} ours "
-                      f"{row['ours_s_per_epoch']:.3f} s/epoch, MLPClassifier "
-                      f"{row['mlp_s_per_epoch']:.3f}, ratio {row['ratio']:.2f}")
+                print(
+                    f"fit  {name:34} {row['dtype']:8} {solver:5} ours "
+                    f"{row['ours_s_per_epoch']:.3f} s/epoch, MLPClassifier "
+                    f"{row['mlp_s_per_epoch']:.3f}, ratio {row['ratio']:.2f}"
+                )
             if dtype == np.float32:
                 row = {"problem": name, **compare_predict(X, y, repeats=repeats + 2)}
                 report["predict_proba"].append(row)
-                print(f"predict_proba {name:34} ours {row['ours_rows_per_s']:.0f} rows/s, "
-                      f"MLPClassifier {row['mlp_rows_per_s']:.0f}, ratio {row['ratio']:.2f}")
+                print(
+                    f"predict_proba {name:34} ours {row['ours_rows_per_s']:.0f} rows/s, "
+                    f"MLPClassifier {row['mlp_rows_per_s']:.0f}, ratio {row['ratio']:.2f}"
+                )
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"fit-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(report, indent=1))

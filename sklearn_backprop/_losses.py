@@ -43,23 +43,31 @@ def _clip_probabilities(y_prob):
     return np.clip(y_prob, eps, 1 - eps)
 
 
+def _mean_over_samples(per_sample, sample_weight):
+    # np.average does the same, with enough Python overhead to show up in a
+    # training loop that calls it once per mini-batch.
+    if sample_weight is None:
+        return float(per_sample.mean())
+    return float(per_sample @ sample_weight) / float(sample_weight.sum())
+
+
 def binary_log_loss(y_true, y_prob, sample_weight=None):
     """Cross-entropy of independent sigmoid outputs (binary, multilabel)."""
     y_prob = _clip_probabilities(y_prob)
     per_sample = -(y_true * np.log(y_prob) + (1 - y_true) * np.log1p(-y_prob))
-    return float(np.average(per_sample.sum(axis=1), weights=sample_weight))
+    return _mean_over_samples(per_sample.sum(axis=1), sample_weight)
 
 
 def categorical_log_loss(y_true, y_prob, sample_weight=None):
     """Cross-entropy of softmax outputs against one-hot targets (multiclass)."""
     per_sample = -(y_true * np.log(_clip_probabilities(y_prob))).sum(axis=1)
-    return float(np.average(per_sample, weights=sample_weight))
+    return _mean_over_samples(per_sample, sample_weight)
 
 
 def squared_error(y_true, y_prob, sample_weight=None):
     """Half the squared error, summed over outputs: the notebook's loss."""
     per_sample = 0.5 * ((y_prob - y_true) ** 2).sum(axis=1)
-    return float(np.average(per_sample, weights=sample_weight))
+    return _mean_over_samples(per_sample, sample_weight)
 
 
 def loss_value(loss, out_activation, y_true, y_prob, sample_weight=None):
@@ -71,15 +79,16 @@ def loss_value(loss, out_activation, y_true, y_prob, sample_weight=None):
     return binary_log_loss(y_true, y_prob, sample_weight)
 
 
-def output_delta(loss, out_activation, y_true, y_prob):
+def output_delta(loss, out_activation, y_true, y_prob, out=None):
     """Gradient of the per-sample loss with respect to the output layer's input z.
 
     For the log loss the output activation is the loss's canonical link, so
     the chain rule collapses to ``y_prob - y_true``. For the squared error it
     does not: the sigmoid contributes ``p * (1 - p)`` (the notebook's delta2)
-    and the softmax its Jacobian ``diag(p) - p p^T``.
+    and the softmax its Jacobian ``diag(p) - p p^T``. Written to ``out`` when
+    given.
     """
-    residual = y_prob - y_true
+    residual = np.subtract(y_prob, y_true, out=out)
     if loss == "log_loss":
         return residual
     if out_activation == "logistic":

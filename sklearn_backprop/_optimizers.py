@@ -5,6 +5,10 @@ arrays and numbers (so a fitted model pickles, and loads with skops, without
 any custom class), and a ``step`` function that updates the parameters in
 place. ``params`` and ``grads`` are aligned lists, ``coefs + intercepts``. The
 current step size is ``state["learning_rate"]``, which the schedules change.
+
+A step overwrites ``grads``, using them as scratch space: the training loop
+computes new ones for every batch anyway, and temporaries the size of the
+weights, allocated on every step, cost as much as the arithmetic.
 """
 
 import numpy as np
@@ -27,10 +31,13 @@ def sgd_step(params, grads, state, *, momentum, nesterovs_momentum):
     """
     learning_rate = state["learning_rate"]
     for param, grad, velocity in zip(params, grads, state["velocities"], strict=True):
+        grad *= learning_rate
         velocity *= momentum
-        velocity -= learning_rate * grad
+        velocity -= grad
         if nesterovs_momentum:
-            param += momentum * velocity - learning_rate * grad
+            param -= grad
+            np.multiply(velocity, momentum, out=grad)
+            param += grad
         else:
             param += velocity
 
@@ -53,10 +60,17 @@ def adam_step(params, grads, state, *, beta_1, beta_2, epsilon):
     moments = zip(params, grads, state["first_moments"], state["second_moments"], strict=True)
     for param, grad, first, second in moments:
         first *= beta_1
-        first += (1 - beta_1) * grad
         second *= beta_2
-        second += (1 - beta_2) * grad**2
-        param -= step_size * first / (np.sqrt(second) + epsilon)
+        first += (1 - beta_1) * grad
+        grad *= grad
+        grad *= 1 - beta_2
+        second += grad
+        # grad is free now: it holds the step, -step_size * m / (sqrt(v) + eps).
+        np.sqrt(second, out=grad)
+        grad += epsilon
+        np.divide(first, grad, out=grad)
+        grad *= step_size
+        param -= grad
 
 
 OPTIMIZERS = {"sgd": (sgd_init, sgd_step), "adam": (adam_init, adam_step)}

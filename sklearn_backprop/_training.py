@@ -9,6 +9,9 @@ import time
 
 import numpy as np
 import scipy.optimize
+import scipy.sparse as sp
+
+from ._network import Workspace
 
 
 class TrainingDivergedError(ValueError):
@@ -53,6 +56,14 @@ def batch_indices(n_samples, batch_size, order=None):
         yield slice(start, stop) if order is None else order[start:stop]
 
 
+def _gather(array, rows, out):
+    """``array[rows]``, written into ``out`` when rows are an index array of a dense array."""
+    if isinstance(rows, slice) or sp.issparse(array):
+        return array[rows]  # a slice is a view: nothing to copy
+    # mode="clip" skips the bounds check that the default mode pays for.
+    return np.take(array, rows, axis=0, out=out[: len(rows)], mode="clip")
+
+
 def run_epoch(X, Y, sample_weight, params, *, gradient, step, batch_size, order):
     """One pass of mini-batch updates over the data; returns the epoch's mean loss.
 
@@ -61,9 +72,10 @@ def run_epoch(X, Y, sample_weight, params, *, gradient, step, batch_size, order)
     non-finite batch loss ends the epoch at once and is returned as its loss.
     """
     n_layers = len(params) // 2
+    workspace = Workspace.for_params(params[:n_layers], batch_size, params[0].dtype)
     total_loss = total_weight = 0.0
     for rows in batch_indices(X.shape[0], batch_size, order):
-        X_batch = X[rows]
+        X_batch = _gather(X, rows, workspace.inputs)
         weights = None if sample_weight is None else sample_weight[rows]
         batch_weight = X_batch.shape[0] if weights is None else float(weights.sum())
         if batch_weight == 0:
@@ -71,8 +83,9 @@ def run_epoch(X, Y, sample_weight, params, *, gradient, step, batch_size, order)
             # its gradient by its total weight would give NaN.
             continue
         loss, coef_grads, intercept_grads = gradient(
-            X_batch, Y[rows], weights, params[:n_layers], params[n_layers:]
-        )
+            X_batch, _gather(Y, rows, workspace.targets), weights, params[:n_layers],
+            params[n_layers:], workspace=workspace,
+        )  # fmt: skip
         if not np.isfinite(loss):
             return loss  # diverged: stop before the update spreads NaN further
         step(params, coef_grads + intercept_grads)

@@ -24,7 +24,7 @@ def test_sgd_follows_its_formula(momentum, nesterovs_momentum):
     for grads in grads_per_step:
         sgd_step(
             params,
-            grads,
+            [g.copy() for g in grads],  # a step uses its grads as scratch space
             state,
             momentum=momentum,
             nesterovs_momentum=nesterovs_momentum,
@@ -45,7 +45,8 @@ def test_adam_follows_its_formula():
     lr, beta_1, beta_2, eps = 0.01, 0.8, 0.95, 1e-8
     state = adam_init(params, lr)
     for t, grads in enumerate(grads_per_step, start=1):
-        adam_step(params, grads, state, beta_1=beta_1, beta_2=beta_2, epsilon=eps)
+        scratch = [g.copy() for g in grads]  # a step uses its grads as scratch space
+        adam_step(params, scratch, state, beta_1=beta_1, beta_2=beta_2, epsilon=eps)
         for i, g in enumerate(grads):
             m[i] = beta_1 * m[i] + (1 - beta_1) * g
             v[i] = beta_2 * v[i] + (1 - beta_2) * g**2
@@ -62,6 +63,7 @@ def test_sgd_with_zero_momentum_is_plain_gradient_descent():
     params, grads_per_step = _params_and_grads(2)
     start = [p.copy() for p in params]
     state = sgd_init(params, 0.5)
-    sgd_step(params, grads_per_step[0], state, momentum=0.0, nesterovs_momentum=True)
+    step_grads = [g.copy() for g in grads_per_step[0]]
+    sgd_step(params, step_grads, state, momentum=0.0, nesterovs_momentum=True)
     for got, before, grad in zip(params, start, grads_per_step[0], strict=True):
         np.testing.assert_allclose(got, before - 0.5 * grad, rtol=1e-15)
