@@ -128,6 +128,9 @@ def environment():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small data, few repeats")
+    parser.add_argument("--dtype", choices=["float32", "float64"], help="only this dtype")
+    parser.add_argument("--solver", choices=["sgd", "adam"], help="only this solver")
+    parser.add_argument("--problem", choices=["mnist", "wide"], help="only this problem")
     args = parser.parse_args()
     scale, repeats = (10, 3) if args.quick else (1, 5)
     problems = {
@@ -137,9 +140,15 @@ def main():
     report = {"environment": environment(), "fit": [], "predict_proba": [], "gemm": []}
     print(json.dumps(report["environment"], indent=1))
     for name, (n, d, k) in problems.items():
+        if args.problem and not name.startswith({"mnist": "mnist", "wide": "100000"}[args.problem]):
+            continue
         for dtype in (np.float32, np.float64):
+            if args.dtype and np.dtype(dtype).name != args.dtype:
+                continue
             X, y = make_data(n, d, k, dtype)
             for solver in ("sgd", "adam"):
+                if args.solver and solver != args.solver:
+                    continue
                 row = {
                     "problem": name,
                     "dtype": np.dtype(dtype).name,

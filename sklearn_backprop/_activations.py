@@ -17,14 +17,18 @@ def identity(z):
 def logistic(z):
     """Apply the sigmoid ``1 / (1 + exp(-z))`` to ``z`` in place.
 
-    Computed as ``0.5 * (1 + tanh(z / 2))``, the same function written so that
-    nothing can overflow: ``exp(-z)`` overflows float32 for ``z < -88``, ``tanh``
-    never does. It is also several times faster than ``scipy.special.expit``.
+    ``exp(-z)`` overflows to inf where ``z`` is below about -88 (float32) or
+    -709 (float64), and ``1 / (1 + inf)`` is then exactly the sigmoid's limit
+    0: that overflow is expected, so its warning is silenced. Relative
+    accuracy holds down to the smallest probabilities, which matters for the
+    output layer, and this form is faster than ``scipy.special.expit`` and
+    than ``0.5 * (1 + tanh(z / 2))`` (measured, float32 and float64).
     """
-    z *= 0.5
-    np.tanh(z, out=z)
+    with np.errstate(over="ignore"):
+        np.negative(z, out=z)
+        np.exp(z, out=z)
     z += 1.0
-    z *= 0.5
+    np.reciprocal(z, out=z)
     return z
 
 

@@ -7,7 +7,8 @@ outputs keeps the notebook's ``delta2 = (a2 - y) * a2 * (1 - a2)`` unchanged.
 """
 
 import numpy as np
-from scipy.special import expit
+
+from ._activations import logistic
 
 
 def softmax(z):
@@ -21,18 +22,7 @@ def softmax(z):
     return z
 
 
-def sigmoid(z):
-    """Apply the sigmoid to ``z`` in place, accurate to the last digit even for
-    tiny probabilities.
-
-    Hidden units use the faster tanh form, whose ``1 + tanh(z / 2)`` cancels
-    to 0 below about 1e-17; an output probability needs relative accuracy,
-    since its logarithm is taken.
-    """
-    return expit(z, out=z)
-
-
-OUTPUT_ACTIVATIONS = {"logistic": sigmoid, "softmax": softmax}
+OUTPUT_ACTIVATIONS = {"logistic": logistic, "softmax": softmax}
 
 
 def _clip_probabilities(y_prob):
@@ -60,7 +50,11 @@ def binary_log_loss(y_true, y_prob, sample_weight=None):
 
 def categorical_log_loss(y_true, y_prob, sample_weight=None):
     """Cross-entropy of softmax outputs against one-hot targets (multiclass)."""
-    per_sample = -(y_true * np.log(_clip_probabilities(y_prob))).sum(axis=1)
+    # With one-hot rows, the cross-entropy is minus the log of the probability
+    # given to the true class: one log per sample instead of one per class.
+    true_class_prob = (y_true * y_prob).sum(axis=1)
+    eps = np.finfo(y_prob.dtype).eps
+    per_sample = -np.log(np.maximum(true_class_prob, eps, out=true_class_prob))
     return _mean_over_samples(per_sample, sample_weight)
 
 
