@@ -32,10 +32,14 @@ def main():
     print(f"input X: {X.nbytes / 2**20:.0f} MiB float32")
     for epochs in (1, 3):
         params = settings("sgd", 128, 256, epochs)
-        for name, model in [("BackpropClassifier", BackpropClassifier(**params)),
-                            ("MLPClassifier", MLPClassifier(**params))]:
-            print(f"{name:>18}, {epochs} epoch(s): peak {peak_mib(model, X, y):6.1f} MiB "
-                  "allocated during fit")
+        for name, model in [
+            ("BackpropClassifier", BackpropClassifier(**params)),
+            ("MLPClassifier", MLPClassifier(**params)),
+        ]:
+            print(
+                f"{name:>18}, {epochs} epoch(s): peak {peak_mib(model, X, y):6.1f} MiB "
+                "allocated during fit"
+            )
 
 
 if __name__ == "__main__":
