@@ -2,6 +2,11 @@
 
 from ._classifier import BackpropClassifier
 from ._training import TrainingDivergedError
+from ._version import InconsistentVersionWarning, __version__
 
-__all__ = ["BackpropClassifier", "TrainingDivergedError"]
-__version__ = "0.1.0"
+__all__ = [
+    "BackpropClassifier",
+    "InconsistentVersionWarning",
+    "TrainingDivergedError",
+    "__version__",
+]

@@ -1,5 +1,6 @@
 """BackpropClassifier: input validation and bookkeeping over the numerical core."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -14,6 +15,7 @@ from ._fitting import TrainingMixin
 from ._losses import OUTPUT_ACTIVATIONS
 from ._network import forward
 from ._targets import binarize, fit_classes
+from ._version import InconsistentVersionWarning, __version__
 
 
 class BackpropClassifier(TrainingMixin, ClassifierMixin, BaseEstimator):
@@ -435,7 +437,17 @@ class BackpropClassifier(TrainingMixin, ClassifierMixin, BaseEstimator):
         X = validate_data(
             self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
         )
-        return forward(X, self.coefs_, self.intercepts_, self.activation, None)[-1]
+        # Overflow shows up as non-finite logits, reported below in plain words.
+        with np.errstate(over="ignore", invalid="ignore"):
+            logits = forward(X, self.coefs_, self.intercepts_, self.activation, None)[-1]
+        bad_rows = ~np.isfinite(logits).all(axis=1)
+        if bad_rows.any():
+            raise ValueError(
+                f"The network's output overflows for {bad_rows.sum()} sample(s), e.g. "
+                f"row {np.flatnonzero(bad_rows)[0]}: their feature values are too large "
+                "for it. Scale the input (e.g. with StandardScaler), as for training."
+            )
+        return logits
 
     def predict_proba(self, X):
         """Probability of each class for each sample.
@@ -498,6 +510,23 @@ class BackpropClassifier(TrainingMixin, ClassifierMixin, BaseEstimator):
         if self._multilabel:
             return (proba > 0.5).astype(int)
         return self.classes_[np.argmax(proba, axis=1)]
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state["_sklearn_backprop_version"] = __version__
+        return state
+
+    def __setstate__(self, state):
+        pickled_by = state.pop("_sklearn_backprop_version", "unknown")
+        if pickled_by != __version__:
+            warnings.warn(
+                f"Unpickling a BackpropClassifier saved by sklearn-backprop {pickled_by} "
+                f"with version {__version__}. It may not work as it did: refit it, or "
+                "load it with the version that saved it.",
+                InconsistentVersionWarning,
+                stacklevel=2,
+            )
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -6,11 +6,13 @@ estimators or input validation.
 """
 
 import time
+from functools import partial
 
 import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 
+from ._interrupt import sigint_as_flag
 from ._network import Workspace
 
 
@@ -64,12 +66,13 @@ def _gather(array, rows, out):
     return np.take(array, rows, axis=0, out=out[: len(rows)], mode="clip")
 
 
-def run_epoch(X, Y, sample_weight, params, *, gradient, step, batch_size, order):
+def run_epoch(X, Y, sample_weight, params, *, gradient, step, batch_size, order, interrupt=None):
     """One pass of mini-batch updates over the data; returns the epoch's mean loss.
 
     ``params`` is ``coefs + intercepts``. The mean is weighted by each batch's
     total sample weight, so it is the average per-sample loss of the epoch. A
-    non-finite batch loss ends the epoch at once and is returned as its loss.
+    non-finite batch loss ends the epoch at once and is returned as its loss;
+    so does ``interrupt.requested`` (see ``sigint_as_flag``), with NaN.
     """
     n_layers = len(params) // 2
     workspace = Workspace.for_params(params[:n_layers], batch_size, params[0].dtype)
@@ -91,6 +94,8 @@ def run_epoch(X, Y, sample_weight, params, *, gradient, step, batch_size, order)
         step(params, coef_grads + intercept_grads)
         total_loss += loss * batch_weight
         total_weight += batch_weight
+        if interrupt is not None and interrupt.requested:
+            return np.nan
     return total_loss / total_weight
 
 
@@ -132,46 +137,57 @@ def train_epochs(
 
     Returns whether training stopped early (``False``: ``max_epochs`` ran).
     Raises TrainingDivergedError, with the weights of the last finite epoch,
-    if the loss or the weights stop being finite.
+    if the loss or the weights stop being finite, and KeyboardInterrupt, with
+    the weights of the last completed epoch, on Ctrl-C.
     """
     order = np.arange(X.shape[0]) if shuffle else None
     best_params = None
     stopped_early = False
-    for epoch in range(1, max_epochs + 1):
-        last_good = [param.copy() for param in params]
-        started = time.perf_counter()
-        if shuffle:
-            rng.shuffle(order)  # shuffle indices, not the data: X is never copied
+    with sigint_as_flag() as interrupt:
+        for epoch in range(1, max_epochs + 1):
+            started = time.perf_counter()
+            if shuffle:
+                rng.shuffle(order)  # shuffle indices, not the data: X is never copied
+            loss = _epoch_or_restore(epoch, params, interrupt, partial(
+                run_epoch, X, Y, sample_weight, params, gradient=gradient, step=step,
+                batch_size=batch_size, order=order, interrupt=interrupt,
+            ))  # fmt: skip
+            validation_loss, validation_score = evaluate() if evaluate else (np.nan, np.nan)
+            on_epoch_end(loss, validation_loss, validation_score, time.perf_counter() - started)
+            if stopping.update(validation_score if early_stopping else loss) and early_stopping:
+                best_params = [param.copy() for param in params]
+            if stopping.should_stop:
+                if not on_stall():
+                    stopped_early = True
+                    break
+                stopping.no_improvement_count = 0
+    if best_params is not None:
+        _assign(params, best_params)
+    return stopped_early
+
+
+def _assign(params, values):
+    for param, value in zip(params, values, strict=True):
+        param[...] = value
+
+
+def _epoch_or_restore(epoch, params, interrupt, run):
+    """``run()`` one epoch; on Ctrl-C or divergence, put ``params`` back and raise."""
+    last_good = [param.copy() for param in params]
+    try:
         # When training diverges, numpy warns of overflow on the way to inf;
         # those warnings are replaced by the one clear error below.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            loss = run_epoch(
-                X,
-                Y,
-                sample_weight,
-                params,
-                gradient=gradient,
-                step=step,
-                batch_size=batch_size,
-                order=order,
-            )
-        if not (np.isfinite(loss) and all(np.isfinite(param).all() for param in params)):
-            for param, good in zip(params, last_good, strict=True):
-                param[...] = good
-            raise _diverged(epoch)
-        validation_loss, validation_score = evaluate() if evaluate else (np.nan, np.nan)
-        on_epoch_end(loss, validation_loss, validation_score, time.perf_counter() - started)
-        if stopping.update(validation_score if early_stopping else loss) and early_stopping:
-            best_params = [param.copy() for param in params]
-        if stopping.should_stop:
-            if not on_stall():
-                stopped_early = True
-                break
-            stopping.no_improvement_count = 0
-    if best_params is not None:
-        for param, best in zip(params, best_params, strict=True):
-            param[...] = best
-    return stopped_early
+            loss = run()
+        if interrupt.requested:
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        _assign(params, last_good)  # the weights of the last completed epoch
+        raise
+    if not (np.isfinite(loss) and all(np.isfinite(param).all() for param in params)):
+        _assign(params, last_good)
+        raise _diverged(epoch)
+    return loss
 
 
 def _pack(arrays):
@@ -206,14 +222,19 @@ def train_lbfgs(
 
     def callback(intermediate_result):
         nonlocal started
-        for param, value in zip(params, _unpack(intermediate_result.x, params), strict=True):
-            param[...] = value
+        _assign(params, _unpack(intermediate_result.x, params))
         validation_loss, validation_score = evaluate() if evaluate else (np.nan, np.nan)
         seconds = time.perf_counter() - started
         on_epoch_end(intermediate_result.fun, validation_loss, validation_score, seconds)
         started = time.perf_counter()
+        if interrupt.requested:
+            raise StopIteration  # scipy's way to end the minimisation from a callback
 
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    with (
+        sigint_as_flag() as interrupt,
+        np.errstate(over="ignore", invalid="ignore", divide="ignore"),
+    ):
+        # On Ctrl-C, params hold the last completed iteration's weights.
         result = scipy.optimize.minimize(
             loss_and_gradient,
             _pack(params),
@@ -222,9 +243,10 @@ def train_lbfgs(
             callback=callback,
             options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
         )
+    if interrupt.requested:
+        raise KeyboardInterrupt
     final = _unpack(result.x, params)
     if not all(np.isfinite(value).all() for value in final) or not np.isfinite(result.fun):
         raise _diverged(result.nit)
-    for param, value in zip(params, final, strict=True):
-        param[...] = value
+    _assign(params, final)
     return result
