@@ -395,7 +395,7 @@ class BackpropClassifier(TrainingMixin, ClassifierMixin, BaseEstimator):
             self.classes_, self._multilabel = fit_classes(y, classes)
         elif self.warm_start and not incremental:
             self._check_same_classes(y)
-        Y = binarize(y, self.classes_, self._multilabel).astype(X.dtype)
+        Y = binarize(y, self.classes_, self._multilabel, X.dtype)
         sample_weight = self._combined_sample_weight(X, Y, sample_weight, incremental)
 
         rng = check_random_state(self.random_state)

@@ -78,7 +78,7 @@ class TrainingMixin(HistoryMixin):
             )  # fmt: skip
             if y_val.ndim == 2 and y_val.shape[1] == 1:
                 y_val = column_or_1d(y_val, warn=True)
-            Y_val = binarize(y_val, self.classes_, self._multilabel).astype(X.dtype)
+            Y_val = binarize(y_val, self.classes_, self._multilabel, X.dtype)
             if sample_weight_val is not None:
                 sample_weight_val = _check_sample_weight(
                     sample_weight_val, X_val, dtype=X.dtype, ensure_non_negative=True

@@ -26,15 +26,15 @@ def fit_classes(y, classes=None):
     return found, False
 
 
-def binarize(y, classes, multilabel):
-    """Targets as a float 0/1 matrix: one column for binary targets, else one per class."""
+def binarize(y, classes, multilabel, dtype):
+    """Targets as a 0/1 matrix of ``dtype``: one column for binary targets, else one per class."""
     if multilabel:
         if y.ndim != 2 or y.shape[1] != len(classes):
             raise ValueError(
                 f"y must be a label indicator matrix with {len(classes)} columns, as "
                 f"in the first fit, got shape {y.shape}."
             )
-        return np.asarray(y, dtype=float)
+        return np.asarray(y, dtype=dtype)
     if y.ndim != 1:
         raise ValueError(f"This model was fitted on a 1-D target; got y of shape {y.shape}.")
     unseen = np.setdiff1d(y, classes)
@@ -43,7 +43,7 @@ def binarize(y, classes, multilabel):
             f"y holds labels {unseen.tolist()} that are not among the classes "
             f"{classes.tolist()} given on the first call to fit or partial_fit."
         )
-    return label_binarize(y, classes=classes).astype(float)
+    return label_binarize(y, classes=classes).astype(dtype)
 
 
 def class_indices(Y):
