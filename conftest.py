@@ -1,0 +1,7 @@
+"""pytest set-up for the doctests: skip modules whose optional extra is missing."""
+
+import importlib.util
+
+collect_ignore = []
+if importlib.util.find_spec("skl2onnx") is None:
+    collect_ignore.append("sklearn_backprop/_onnx.py")

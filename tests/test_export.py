@@ -1,0 +1,103 @@
+"""Persistence with skops, and ONNX export checked against onnxruntime."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris, make_multilabel_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_backprop import TRUSTED_TYPES, BackpropClassifier, to_onnx
+
+sio = pytest.importorskip("skops.io")
+ort = pytest.importorskip("onnxruntime")
+skl2onnx = pytest.importorskip("skl2onnx")
+
+
+def quiet_fit(model, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(X, y)
+
+
+def problem(kind):
+    if kind == "multilabel":
+        X, y = make_multilabel_classification(n_samples=150, n_classes=3, random_state=0)
+    else:
+        X, y = load_iris(return_X_y=True)
+        if kind == "binary":
+            y = (y == 1).astype(int)
+        elif kind == "strings":
+            y = np.array(["setosa", "versicolor", "virginica"])[y]
+    X = ((X - X.mean(axis=0)) / X.std(axis=0)).astype(np.float32)
+    return X, y
+
+
+def run_onnx(model, X):
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    labels, probabilities = session.run(None, {session.get_inputs()[0].name: X})
+    return labels, probabilities
+
+
+class TestSkops:
+    def test_round_trip_trusting_only_our_class(self, tmp_path):
+        X, y = problem("strings")
+        clf = quiet_fit(BackpropClassifier(max_iter=20, early_stopping=True, random_state=0), X, y)
+        path = tmp_path / "model.skops"
+        sio.dump(clf, path)
+        assert sio.get_untrusted_types(file=path) == TRUSTED_TYPES
+        loaded = sio.load(path, trusted=TRUSTED_TYPES)
+        np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+        np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
+        assert loaded.history_.equals(clf.history_)
+
+    def test_untrusted_file_is_refused(self, tmp_path):
+        X, y = problem("multiclass")
+        path = tmp_path / "model.skops"
+        sio.dump(quiet_fit(BackpropClassifier(max_iter=2), X, y), path)
+        with pytest.raises(sio.exceptions.UntrustedTypesFoundException):
+            sio.load(path)
+
+    def test_partial_fit_continues_after_loading(self, tmp_path):
+        X, y = problem("multiclass")
+        clf = BackpropClassifier(random_state=0).partial_fit(X, y, classes=[0, 1, 2])
+        path = tmp_path / "model.skops"
+        sio.dump(clf, path)
+        loaded = sio.load(path, trusted=TRUSTED_TYPES)
+        clf.partial_fit(X, y)
+        loaded.partial_fit(X, y)
+        np.testing.assert_array_equal(loaded.coefs_[0], clf.coefs_[0])
+
+
+class TestOnnx:
+    @pytest.mark.parametrize("kind", ["binary", "multiclass", "strings", "multilabel"])
+    @pytest.mark.parametrize("activation", ["logistic", "tanh", "relu", "identity"])
+    def test_matches_predict_proba_and_predict(self, activation, kind):
+        X, y = problem(kind)
+        clf = quiet_fit(
+            BackpropClassifier(
+                hidden_layer_sizes=(8, 5), activation=activation, max_iter=50, random_state=0
+            ),
+            X,
+            y,
+        )
+        labels, probabilities = run_onnx(to_onnx(clf, X), X)
+        np.testing.assert_allclose(probabilities, clf.predict_proba(X), atol=1e-5)
+        expected = clf.predict(X)
+        np.testing.assert_array_equal(labels.astype(expected.dtype), expected)
+
+    def test_pipeline_through_skl2onnx_directly(self):
+        X, y = problem("strings")
+        pipeline = quiet_fit(
+            make_pipeline(StandardScaler(), BackpropClassifier(max_iter=50, random_state=0)),
+            X * 10 + 3,
+            y,
+        )
+        model = skl2onnx.to_onnx(
+            pipeline, (X * 10 + 3)[:1], options={BackpropClassifier: {"zipmap": False}}
+        )
+        labels, probabilities = run_onnx(model, X * 10 + 3)
+        np.testing.assert_allclose(probabilities, pipeline.predict_proba(X * 10 + 3), atol=1e-5)
+        np.testing.assert_array_equal(labels, pipeline.predict(X * 10 + 3))
