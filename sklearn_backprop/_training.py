@@ -59,9 +59,13 @@ def batch_indices(n_samples, batch_size, order=None):
 
 
 def _gather(array, rows, out):
-    """``array[rows]``, written into ``out`` when rows are an index array of a dense array."""
-    if isinstance(rows, slice) or sp.issparse(array):
-        return array[rows]  # a slice is a view: nothing to copy
+    """``array[rows]``, written into ``out`` where that is the fast way."""
+    if isinstance(rows, slice):
+        return array[rows]  # a view: nothing to copy
+    if sp.issparse(array) or not array.flags.c_contiguous:
+        # np.take reads a Fortran-ordered array (what pandas often hands
+        # over) six times slower than fancy indexing does.
+        return array[rows]
     # mode="clip" skips the bounds check that the default mode pays for.
     return np.take(array, rows, axis=0, out=out[: len(rows)], mode="clip")
 

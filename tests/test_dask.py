@@ -1,0 +1,64 @@
+"""Hyper-parameter search on a real Dask cluster (two local worker processes)."""
+
+import warnings
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV
+
+from sklearn_backprop import BackpropClassifier
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def client():
+    # Loopback only, no dashboard; the workers are separate processes, so the
+    # estimator really travels to them and back.
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            host="127.0.0.1",
+        ) as cluster,
+        distributed.Client(cluster, timeout="60s") as client,
+    ):
+        yield client
+
+
+def search():
+    X, y = load_iris(return_X_y=True)
+    grid = {"hidden_layer_sizes": [(4,), (16,)], "alpha": [1e-4, 1.0]}
+    return (
+        GridSearchCV(
+            BackpropClassifier(max_iter=40, learning_rate_init=0.01, random_state=0),
+            grid,
+            cv=3,
+            n_jobs=-1,
+        ),
+        X,
+        y,
+    )
+
+
+def test_grid_search_on_dask_matches_local(client):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        local_search, X, y = search()
+        local_search.fit(X, y)
+        dask_search, X, y = search()
+        with joblib.parallel_config(backend="dask"), distributed.get_task_stream(client) as tasks:
+            dask_search.fit(X, y)
+    assert dask_search.best_params_ == local_search.best_params_
+    np.testing.assert_array_equal(
+        dask_search.cv_results_["mean_test_score"], local_search.cv_results_["mean_test_score"]
+    )
+    # The fits ran as tasks on the cluster's two workers, not in this process.
+    workers = {task["worker"] for task in tasks.data}
+    assert len(tasks.data) >= 12  # 4 candidates x 3 folds
+    assert workers <= set(client.scheduler_info()["workers"])
