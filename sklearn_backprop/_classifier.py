@@ -328,6 +328,8 @@ class BackpropClassifier(TrainingMixin, ClassifierMixin, BaseEstimator):
         """
         if (X_val is None) != (y_val is None):
             raise ValueError("X_val and y_val must be given together.")
+        if sample_weight_val is not None and X_val is None:
+            raise ValueError("sample_weight_val was given without X_val and y_val.")
         validation = None if X_val is None else (X_val, y_val, sample_weight_val)
         return self._fit(X, y, sample_weight, validation=validation, incremental=False)
 
@@ -383,29 +385,51 @@ class BackpropClassifier(TrainingMixin, ClassifierMixin, BaseEstimator):
     def _fit(self, X, y, sample_weight, *, incremental, classes=None, validation=None):
         hidden_layer_sizes = self._validated_hidden_layer_sizes()
         resume = (incremental or self.warm_start) and hasattr(self, "coefs_")
-        X, y = validate_data(
-            self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
-            dtype=self.coefs_[0].dtype if resume else (np.float64, np.float32),
-            reset=not resume,
-        )  # fmt: skip
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        if not resume:
-            self.classes_, self._multilabel = fit_classes(y, classes)
-        elif self.warm_start and not incremental:
-            self._check_same_classes(y)
-        Y = binarize(y, self.classes_, self._multilabel, X.dtype)
-        sample_weight = self._combined_sample_weight(X, Y, sample_weight, incremental)
+        # Check everything before changing anything: a fit that fails on bad
+        # input leaves a fitted model as it was (validate_data below sets the
+        # input's width and feature names at once; they are put back).
+        feature_attributes = {
+            key: value
+            for key, value in vars(self).items()
+            if key in ("n_features_in_", "feature_names_in_")
+        }
+        try:
+            X, y = validate_data(
+                self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+                dtype=self.coefs_[0].dtype if resume else (np.float64, np.float32),
+                reset=not resume,
+            )  # fmt: skip
+            if y.ndim == 2 and y.shape[1] == 1:
+                y = column_or_1d(y, warn=True)
+            check_classification_targets(y)
+            if resume:
+                classes, multilabel = self.classes_, self._multilabel
+                if self.warm_start and not incremental:
+                    self._check_same_classes(y)
+                self._check_weight_shapes(X.shape[1], hidden_layer_sizes, len(classes), multilabel)
+            else:
+                classes, multilabel = fit_classes(y, classes)
+            Y = binarize(y, classes, multilabel, X.dtype)
+            class_weights = self._class_weights(classes, multilabel, Y)
+            sample_weight = self._training_weights(
+                X, Y, sample_weight, class_weights, multilabel, incremental
+            )
+            validation = self._validation_set(
+                validation, X.dtype, classes, multilabel, class_weights
+            )
+        except Exception:
+            for key in ("n_features_in_", "feature_names_in_"):
+                vars(self).pop(key, None)
+            vars(self).update(feature_attributes)
+            raise
 
         rng = check_random_state(self.random_state)
-        if resume:
-            self._check_weight_shapes(X.shape[1], hidden_layer_sizes, Y.shape[1])
-        else:
+        if not resume:
+            self.classes_, self._multilabel = classes, multilabel
             self._initialize(X.shape[1], hidden_layer_sizes, Y.shape[1], X.dtype, rng)
-        if not incremental or not hasattr(self, "_optimizer_state"):
+        state = getattr(self, "_optimizer_state", None)
+        if not incremental or state is None or state["solver"] != self.solver:
             self._start_optimizer()
-
         train, evaluate = self._training_and_validation_sets(
             X, Y, sample_weight, rng, validation, incremental
         )

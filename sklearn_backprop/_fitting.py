@@ -19,27 +19,61 @@ from ._history import HistoryMixin
 from ._losses import loss_value
 from ._network import forward, init_params, loss_and_gradients
 from ._optimizers import ADAPTIVE_DIVISOR, ADAPTIVE_FLOOR, OPTIMIZERS, invscaling_rate
-from ._targets import binarize, check_weighted_classes, per_sample_class_weight
-from ._training import StoppingRule, train_epochs, train_lbfgs
+from ._targets import (
+    binarize,
+    check_positive_total,
+    check_weighted_classes,
+    class_weight_vector,
+    weigh_classes,
+)
+from ._training import train_epochs, train_lbfgs
 
 
 class TrainingMixin(HistoryMixin):
     """Sets up and runs training for BackpropClassifier (reads its parameters)."""
 
-    def _combined_sample_weight(self, X, Y, sample_weight, incremental):
+    def _class_weights(self, classes, multilabel, Y):
+        """The weight of each class from ``class_weight``, or None."""
+        if self.class_weight is None:
+            return None
+        if multilabel:
+            raise ValueError("class_weight is not supported for multilabel targets.")
+        return class_weight_vector(self.class_weight, classes, Y)
+
+    def _training_weights(self, X, Y, sample_weight, class_weights, multilabel, incremental):
+        """Each sample's weight: ``sample_weight`` times its class's weight, or None."""
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
-        if self.class_weight is not None:
-            if self._multilabel:
-                raise ValueError("class_weight is not supported for multilabel targets.")
-            weights = per_sample_class_weight(self.class_weight, self.classes_, Y)
-            weights = weights.astype(X.dtype)
-            sample_weight = weights if sample_weight is None else sample_weight * weights
-        if sample_weight is not None and not incremental and not self._multilabel:
-            check_weighted_classes(Y, sample_weight)
+        sample_weight = weigh_classes(sample_weight, class_weights, Y, X.dtype)
+        if sample_weight is not None:
+            check_positive_total(sample_weight, "sample_weight")
+            if not incremental and not multilabel:
+                check_weighted_classes(Y, sample_weight)
         return sample_weight
+
+    def _validation_set(self, validation, dtype, classes, multilabel, class_weights):
+        """The user's validation data, checked like the training data, or None."""
+        if validation is None:
+            return None
+        X_val, y_val, sample_weight_val = validation
+        X_val, y_val = validate_data(
+            self, X_val, y_val, accept_sparse=["csr", "csc"], multi_output=True,
+            dtype=dtype, reset=False,
+        )  # fmt: skip
+        if y_val.ndim == 2 and y_val.shape[1] == 1:
+            y_val = column_or_1d(y_val, warn=True)
+        Y_val = binarize(y_val, classes, multilabel, dtype)
+        if sample_weight_val is not None:
+            sample_weight_val = _check_sample_weight(
+                sample_weight_val, X_val, dtype=dtype, ensure_non_negative=True
+            )
+        # Validation samples are weighed as training samples are.
+        sample_weight_val = weigh_classes(sample_weight_val, class_weights, Y_val, dtype)
+        if sample_weight_val is not None:
+            check_positive_total(sample_weight_val, "sample_weight_val")
+        return X_val, Y_val, sample_weight_val
 
     def _initialize(self, n_features, hidden_layer_sizes, n_outputs, dtype, rng):
         multiclass = not self._multilabel and len(self.classes_) > 2
@@ -52,38 +86,34 @@ class TrainingMixin(HistoryMixin):
         self._reset_history()
 
     def _start_optimizer(self):
+        # The state records its solver, so that changing solver between calls
+        # to partial_fit starts a new one instead of misreading the old.
         if self.solver in OPTIMIZERS:
             init_optimizer, _ = OPTIMIZERS[self.solver]
-            self._optimizer_state = init_optimizer(
-                self.coefs_ + self.intercepts_, self.learning_rate_init
-            )
+            state = init_optimizer(self.coefs_ + self.intercepts_, self.learning_rate_init)
+            self._optimizer_state = {**state, "solver": self.solver}
+        else:
+            self._optimizer_state = {"solver": self.solver}
 
-    def _check_weight_shapes(self, n_features, hidden_layer_sizes, n_outputs):
+    def _check_weight_shapes(self, n_features, hidden_layer_sizes, n_classes, multilabel):
+        n_outputs = 1 if n_classes == 2 and not multilabel else n_classes
         layer_units = [n_features, *hidden_layer_sizes, n_outputs]
         expected = list(itertools.pairwise(layer_units))
         found = [coef.shape for coef in self.coefs_]
         if found != expected:
             raise ValueError(
                 f"coefs_ have shapes {found}, but hidden_layer_sizes and the data ask "
-                f"for {expected}; call fit to start over with the new architecture."
+                f"for {expected}; fit with warm_start=False to start over with the new "
+                "architecture."
             )
 
     def _training_and_validation_sets(self, X, Y, sample_weight, rng, validation, incremental):
         """The training data, and a function scoring the network on validation data."""
         if validation is not None:
-            X_val, y_val, sample_weight_val = validation
-            X_val, y_val = validate_data(
-                self, X_val, y_val, accept_sparse=["csr", "csc"], multi_output=True,
-                dtype=X.dtype, reset=False,
-            )  # fmt: skip
-            if y_val.ndim == 2 and y_val.shape[1] == 1:
-                y_val = column_or_1d(y_val, warn=True)
-            Y_val = binarize(y_val, self.classes_, self._multilabel, X.dtype)
-            if sample_weight_val is not None:
-                sample_weight_val = _check_sample_weight(
-                    sample_weight_val, X_val, dtype=X.dtype, ensure_non_negative=True
-                )
+            X_val, Y_val, sample_weight_val = validation
         elif self.early_stopping and not incremental and self.solver != "lbfgs":
+            # After the weights' initialisation, as in MLPClassifier, so that
+            # the same random_state holds out the same samples.
             stratify = None if self._multilabel else Y
             arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
             split = train_test_split(
@@ -155,7 +185,7 @@ class TrainingMixin(HistoryMixin):
             batch_size=self._batch_size(n_samples),
             max_epochs=1 if incremental else self.max_iter,
             shuffle=self.shuffle, rng=rng,
-            stopping=StoppingRule(self.tol, self.n_iter_no_change, early_stopping),
+            tol=self.tol, n_iter_no_change=self.n_iter_no_change,
             evaluate=evaluate, on_epoch_end=on_epoch_end, on_stall=on_stall,
             early_stopping=early_stopping,
         )  # fmt: skip
@@ -175,6 +205,9 @@ class TrainingMixin(HistoryMixin):
             tol=self.tol, evaluate=evaluate,
             on_epoch_end=partial(self._record_epoch, learning_rate=np.nan),
         )  # fmt: skip
+        # The final loss, also when L-BFGS stopped before its first iteration.
+        self.loss_ = float(result.fun)
+        self.best_loss_ = min(self.best_loss_, self.loss_)
         if not result.success:
             warnings.warn(
                 f"lbfgs failed to converge after {result.nit} iterations "

@@ -23,12 +23,16 @@ from ._classifier import BackpropClassifier
 _HIDDEN_OPS = {"logistic": "Sigmoid", "tanh": "Tanh", "relu": "Relu", "identity": None}
 
 
+def _integer_labels(clf):
+    # skl2onnx's classifier parser declares the label output int64 for integer
+    # (and boolean) classes and string for all others, floats included.
+    return clf.classes_.dtype.kind in "iub"
+
+
 def _label_type(clf):
     if clf._multilabel:
         return Int64TensorType([None, len(clf.classes_)])
-    if clf.classes_.dtype.kind in "iub":
-        return Int64TensorType([None])
-    return StringTensorType([None])
+    return Int64TensorType([None]) if _integer_labels(clf) else StringTensorType([None])
 
 
 def _shape_calculator(operator):
@@ -109,7 +113,7 @@ update_registered_converter(
     "SklearnBackpropClassifier",
     _shape_calculator,
     _converter,
-    options={"zipmap": [True, False, "columns"], "nocl": [True, False]},
+    options={"zipmap": [True, False, "columns"]},  # the classifier parser applies zipmap
 )
 
 
@@ -117,8 +121,10 @@ def to_onnx(clf, X_sample, *, target_opset=None):
     """Export a fitted classifier, or a Pipeline ending in one, to an ONNX model.
 
     The model takes float32 input and has two outputs: ``label`` (the
-    predicted classes, or the label indicator matrix for multilabel targets)
-    and ``probabilities`` (as ``predict_proba``, a float32 tensor).
+    predicted classes: int64 for integer and boolean classes, and strings
+    otherwise, floats included, as skl2onnx does for its own classifiers; for
+    multilabel targets the int64 indicator matrix) and ``probabilities`` (as
+    ``predict_proba``, float32).
 
     Parameters
     ----------

@@ -59,9 +59,11 @@ def adam_step(params, grads, state, *, beta_1, beta_2, epsilon):
     step_size = state["learning_rate"] * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
     moments = zip(params, grads, state["first_moments"], state["second_moments"], strict=True)
     for param, grad, first, second in moments:
+        # first = beta_1 * first + (1 - beta_1) * grad, without a temporary
+        first -= grad
         first *= beta_1
+        first += grad
         second *= beta_2
-        first += (1 - beta_1) * grad
         grad *= grad
         grad *= 1 - beta_2
         second += grad

@@ -19,9 +19,9 @@ def fit_classes(y, classes=None):
         )
     found = np.unique(y if classes is None else column_or_1d(classes))
     if len(found) < 2:
+        holds = f"only one class: {found.tolist()[0]!r}" if len(found) else "no class"
         raise ValueError(
-            "BackpropClassifier needs samples of at least 2 classes, but the data "
-            f"holds only one class: {found.tolist()[0]!r}."
+            f"BackpropClassifier needs samples of at least 2 classes, but the data holds {holds}."
         )
     return found, False
 
@@ -34,6 +34,8 @@ def binarize(y, classes, multilabel, dtype):
                 f"y must be a label indicator matrix with {len(classes)} columns, as "
                 f"in the first fit, got shape {y.shape}."
             )
+        if not np.isin(y, (0, 1)).all():
+            raise ValueError("A multilabel indicator matrix y must hold only 0 and 1.")
         return np.asarray(y, dtype=dtype)
     if y.ndim != 1:
         raise ValueError(f"This model was fitted on a 1-D target; got y of shape {y.shape}.")
@@ -51,9 +53,8 @@ def class_indices(Y):
     return Y[:, 0].astype(int) if Y.shape[1] == 1 else Y.argmax(axis=1)
 
 
-def per_sample_class_weight(class_weight, classes, Y):
-    """Each sample's weight from ``class_weight`` ('balanced' or a dict)."""
-    indices = class_indices(Y)
+def class_weight_vector(class_weight, classes, Y):
+    """The weight of each class in ``classes`` from ``class_weight`` ('balanced' or a dict)."""
     if isinstance(class_weight, dict):
         unknown = set(class_weight) - set(classes.tolist())
         if unknown:
@@ -62,14 +63,25 @@ def per_sample_class_weight(class_weight, classes, Y):
                 f"among the classes {classes.tolist()}."
             )
     # compute_class_weight's 'balanced' weighs by the class counts in y.
-    weights = compute_class_weight(class_weight, classes=classes, y=classes[indices])
-    return weights[indices]
+    return compute_class_weight(class_weight, classes=classes, y=classes[class_indices(Y)])
+
+
+def weigh_classes(sample_weight, class_weights, Y, dtype):
+    """``sample_weight`` (None: all 1) times each sample's class weight."""
+    if class_weights is None:
+        return sample_weight
+    weights = class_weights[class_indices(Y)].astype(dtype)
+    return weights if sample_weight is None else sample_weight * weights
+
+
+def check_positive_total(weights, name):
+    """Refuse weights that are zero for every sample: nothing could be learned or scored."""
+    if not weights.any():
+        raise ValueError(f"{name} is zero for every sample: nothing to learn from.")
 
 
 def check_weighted_classes(Y, sample_weight):
     """Refuse weights that leave fewer than two classes to learn from."""
-    if not sample_weight.any():
-        raise ValueError("sample_weight is zero for every sample: nothing to learn from.")
     weighted_classes = np.unique(class_indices(Y)[sample_weight > 0])
     if len(weighted_classes) < 2:
         raise ValueError(

@@ -70,7 +70,9 @@ def _gather(array, rows, out):
     return np.take(array, rows, axis=0, out=out[: len(rows)], mode="clip")
 
 
-def run_epoch(X, Y, sample_weight, params, *, gradient, step, batch_size, order, interrupt=None):
+def run_epoch(
+    X, Y, sample_weight, params, *, gradient, step, batch_size, order, workspace, interrupt=None
+):
     """One pass of mini-batch updates over the data; returns the epoch's mean loss.
 
     ``params`` is ``coefs + intercepts``. The mean is weighted by each batch's
@@ -79,7 +81,6 @@ def run_epoch(X, Y, sample_weight, params, *, gradient, step, batch_size, order,
     so does ``interrupt.requested`` (see ``sigint_as_flag``), with NaN.
     """
     n_layers = len(params) // 2
-    workspace = Workspace.for_params(params[:n_layers], batch_size, params[0].dtype)
     total_loss = total_weight = 0.0
     for rows in batch_indices(X.shape[0], batch_size, order):
         X_batch = _gather(X, rows, workspace.inputs)
@@ -123,7 +124,8 @@ def train_epochs(
     max_epochs,
     shuffle,
     rng,
-    stopping,
+    tol,
+    n_iter_no_change,
     evaluate,
     on_epoch_end,
     on_stall,
@@ -133,9 +135,10 @@ def train_epochs(
 
     After each epoch, ``evaluate()`` (or None) gives the validation loss and
     score, and ``on_epoch_end(train_loss, validation_loss, validation_score,
-    seconds)`` records them. ``stopping`` watches the validation score with
-    ``early_stopping``, the training loss otherwise; when it says stop,
-    ``on_stall()`` may still ask to go on (after lowering the learning rate).
+    seconds)`` records them. A StoppingRule(tol, n_iter_no_change) watches the
+    validation score with ``early_stopping``, the training loss otherwise;
+    when it says stop, ``on_stall()`` may still ask to go on (after lowering
+    the learning rate).
     With ``early_stopping``, ``params`` end as they were at the best
     validation score.
 
@@ -145,6 +148,8 @@ def train_epochs(
     the weights of the last completed epoch, on Ctrl-C.
     """
     order = np.arange(X.shape[0]) if shuffle else None
+    workspace = Workspace.for_params(params[: len(params) // 2], batch_size, params[0].dtype)
+    stopping = StoppingRule(tol, n_iter_no_change, higher_is_better=early_stopping)
     best_params = None
     stopped_early = False
     with sigint_as_flag() as interrupt:
@@ -154,7 +159,7 @@ def train_epochs(
                 rng.shuffle(order)  # shuffle indices, not the data: X is never copied
             loss = _epoch_or_restore(epoch, params, interrupt, partial(
                 run_epoch, X, Y, sample_weight, params, gradient=gradient, step=step,
-                batch_size=batch_size, order=order, interrupt=interrupt,
+                batch_size=batch_size, order=order, workspace=workspace, interrupt=interrupt,
             ))  # fmt: skip
             validation_loss, validation_score = evaluate() if evaluate else (np.nan, np.nan)
             on_epoch_end(loss, validation_loss, validation_score, time.perf_counter() - started)

@@ -292,7 +292,7 @@ class TestPartialFit:
         X, y = iris
         clf = small_clf().partial_fit(X, y, classes=[0, 1, 2])
         clf.set_params(hidden_layer_sizes=(3,))
-        with pytest.raises(ValueError, match="call fit to start over"):
+        with pytest.raises(ValueError, match="warm_start=False to start over"):
             clf.partial_fit(X, y)
 
     def test_survives_a_joblib_round_trip_between_calls(self, iris, tmp_path):

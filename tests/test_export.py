@@ -101,3 +101,11 @@ class TestOnnx:
         labels, probabilities = run_onnx(model, X * 10 + 3)
         np.testing.assert_allclose(probabilities, pipeline.predict_proba(X * 10 + 3), atol=1e-5)
         np.testing.assert_array_equal(labels, pipeline.predict(X * 10 + 3))
+
+
+def test_onnx_float_labels_come_back_as_their_strings():
+    X, y = problem("binary")
+    y = y.astype(float) * 3  # float classes 0.0 and 3.0
+    clf = quiet_fit(BackpropClassifier(max_iter=30, random_state=0), X, y)
+    labels, _ = run_onnx(to_onnx(clf, X), X)
+    np.testing.assert_array_equal(labels, clf.predict(X).astype(str))

@@ -196,9 +196,80 @@ class TestBadInputNamesTheProblem:
             ({"alpha": -1.0}, r"'alpha' parameter .* range \[0.0, inf\)"),
             ({"learning_rate_init": 0}, r"'learning_rate_init' parameter .* range \(0.0, inf\)"),
             ({"momentum": 1.5}, r"'momentum' parameter .* range \[0.0, 1.0\]"),
-            ({"activation": "softplus"}, r"'activation' parameter .* 'identity'"),
+            (
+                {"activation": "softplus"},
+                r"'activation' parameter .* among .*'tanh'.*Got 'softplus'",
+            ),
         ],
     )
     def test_invalid_parameters(self, iris, params, message):
         with pytest.raises(ValueError, match=message):
             BackpropClassifier(**params).fit(*iris)
+
+
+class TestFailuresLeaveTheModelAsItWas:
+    """A fit or partial_fit that fails on bad input changes nothing."""
+
+    @pytest.mark.parametrize(
+        ("bad_call", "message"),
+        [
+            (lambda clf, X, y: clf.fit(X[:, :2], y, sample_weight=-np.ones(len(y))),
+             "Negative values"),
+            (lambda clf, X, y: clf.fit(X[:, :2], y, X_val=X[:5], y_val=y[:5]),
+             "X has 4 features"),
+            (lambda clf, X, y: clf.fit(X, y, X_val=X[:5], y_val=[0, 1, 7, 0, 1]),
+             "not among the classes"),
+        ],
+        ids=["negative-weights", "x-val-width", "y-val-label"],
+    )  # fmt: skip
+    def test_refit_with_bad_input(self, iris, bad_call, message):
+        X, y = iris
+        clf = quiet(BackpropClassifier(max_iter=30, random_state=0).fit, X, y)
+        before = clf.predict_proba(X), list(clf.loss_curve_), clf.n_features_in_
+        with pytest.raises(ValueError, match=message):
+            bad_call(clf, X, y)
+        np.testing.assert_array_equal(clf.predict_proba(X), before[0])
+        assert clf.loss_curve_ == before[1]
+        assert clf.n_features_in_ == before[2]
+
+    def test_changing_solver_between_partial_fits_starts_a_new_optimizer(self, iris):
+        clf = BackpropClassifier(solver="sgd", random_state=0).partial_fit(*iris, classes=[0, 1, 2])
+        clf.set_params(solver="adam").partial_fit(*iris)
+        reference = BackpropClassifier(solver="sgd", random_state=0)
+        reference.partial_fit(*iris, classes=[0, 1, 2])
+        reference.set_params(solver="adam", warm_start=True, max_iter=1)
+        quiet(reference.fit, *iris)  # a fresh Adam from the same weights
+        np.testing.assert_array_equal(clf.coefs_[0], reference.coefs_[0])
+
+
+class TestMoreBadInput:
+    def test_partial_fit_chunk_without_weight(self, iris):
+        X, y = iris
+        clf = BackpropClassifier(class_weight={0: 0.0})
+        with pytest.raises(ValueError, match="sample_weight is zero for every sample"):
+            clf.partial_fit(X[y == 0], y[y == 0], classes=[0, 1, 2])
+
+    def test_all_zero_validation_weights(self, iris):
+        X, y = iris
+        with pytest.raises(ValueError, match=r"non-zero|sample_weight_val is zero for every"):
+            BackpropClassifier().fit(X, y, X_val=X[:9], y_val=y[:9], sample_weight_val=np.zeros(9))
+
+    def test_validation_weights_without_validation_data(self, iris):
+        with pytest.raises(ValueError, match="sample_weight_val was given without X_val"):
+            BackpropClassifier().fit(*iris, sample_weight_val=np.ones(3))
+
+    def test_empty_classes(self, iris):
+        with pytest.raises(ValueError, match="holds no class"):
+            BackpropClassifier().partial_fit(*iris, classes=[])
+
+    def test_multilabel_values_other_than_0_and_1(self):
+        X = np.random.RandomState(0).normal(size=(20, 3))
+        Y = np.stack([np.arange(20) % 2, np.arange(20) % 3 == 0], axis=1).astype(int) * 2
+        with pytest.raises(ValueError, match="must hold only 0 and 1"):
+            BackpropClassifier().fit(X, Y)
+
+
+def test_lbfgs_converging_at_once_still_reports_its_loss(iris):
+    clf = BackpropClassifier(solver="lbfgs", tol=1e6).fit(*iris)
+    assert clf.n_iter_ == 0
+    assert np.isfinite(clf.loss_)
