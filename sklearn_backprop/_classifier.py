@@ -124,6 +124,12 @@ class BackpropClassifier(TrainingMixin, ClassifierMixin, BaseEstimator):
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
 
+    on_interrupt : {'raise', 'stop'}, default='raise'
+        What Ctrl-C during training does once the model holds the weights of
+        the last completed epoch: 'raise' re-raises KeyboardInterrupt to the
+        caller, 'stop' ends training there with a warning and returns the
+        model, as if ``max_iter`` had been reached.
+
     class_weight : dict, 'balanced' or None, default=None
         Weights of the classes, multiplied into ``sample_weight``: a dict
         ``{label: weight}`` (unnamed classes weigh 1), or 'balanced' for
@@ -241,6 +247,7 @@ class BackpropClassifier(TrainingMixin, ClassifierMixin, BaseEstimator):
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "on_interrupt": [StrOptions({"raise", "stop"})],
     }
 
     def __init__(
@@ -271,6 +278,7 @@ class BackpropClassifier(TrainingMixin, ClassifierMixin, BaseEstimator):
         n_iter_no_change=10,
         max_fun=15000,
         class_weight=None,
+        on_interrupt="raise",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -297,6 +305,7 @@ class BackpropClassifier(TrainingMixin, ClassifierMixin, BaseEstimator):
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.class_weight = class_weight
+        self.on_interrupt = on_interrupt
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
@@ -433,10 +442,20 @@ class BackpropClassifier(TrainingMixin, ClassifierMixin, BaseEstimator):
         train, evaluate = self._training_and_validation_sets(
             X, Y, sample_weight, rng, validation, incremental
         )
-        if self.solver == "lbfgs":
-            self._fit_lbfgs(*train, evaluate)
-        else:
-            self._fit_stochastic(*train, evaluate, rng, incremental)
+        try:
+            if self.solver == "lbfgs":
+                self._fit_lbfgs(*train, evaluate)
+            else:
+                self._fit_stochastic(*train, evaluate, rng, incremental)
+        except KeyboardInterrupt:
+            if self.on_interrupt == "raise":
+                raise
+            warnings.warn(
+                f"Training interrupted after {self.n_iter_} epoch(s); the model holds "
+                "the weights of the last completed one.",
+                UserWarning,
+                stacklevel=3,
+            )
         return self
 
     def _validated_hidden_layer_sizes(self):

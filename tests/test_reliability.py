@@ -59,6 +59,21 @@ class TestCtrlC:
         for got, expected in zip(clf.coefs_, uninterrupted.coefs_, strict=True):
             np.testing.assert_array_equal(got, expected)
 
+    def test_on_interrupt_stop_returns_the_model(self, iris):
+        X, y = np.tile(iris[0], (20, 1)), np.tile(iris[1], 20)
+        clf = BackpropClassifier(
+            max_iter=100_000, tol=0.0, n_iter_no_change=np.inf, on_interrupt="stop", random_state=0
+        )
+        timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        try:
+            with pytest.warns(UserWarning, match="Training interrupted after"):
+                returned = clf.fit(X, y)
+        finally:
+            timer.cancel()
+        assert returned is clf
+        assert 0 < clf.n_iter_ == len(clf.history_) < 100_000
+
     def test_handler_is_restored_after_fit(self, iris):
         quiet(BackpropClassifier(max_iter=2).fit, *iris)
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
