@@ -1,6 +1,9 @@
-"""Small problems shared by the tests."""
+"""Small problems and helpers shared by the tests."""
+
+import warnings
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_backprop._network import init_params
 
@@ -30,3 +33,10 @@ def make_network(
     rng = np.random.RandomState(seed)
     coefs, intercepts = init_params([n_features, *hidden, n_outputs], activation, rng, dtype)
     return [c * scale for c in coefs], [b * scale for b in intercepts]
+
+
+def quiet(function, *args, **kwargs):
+    """Call ``function``, silencing the ConvergenceWarning of deliberately short fits."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return function(*args, **kwargs)

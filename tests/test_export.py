@@ -1,15 +1,14 @@
 """Persistence with skops, and ONNX export checked against onnxruntime."""
 
-import warnings
-
 import numpy as np
 import pytest
 from sklearn.datasets import load_iris, make_multilabel_classification
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_backprop import TRUSTED_TYPES, BackpropClassifier, to_onnx
+
+from ._helpers import quiet
 
 sio = pytest.importorskip("skops.io")
 ort = pytest.importorskip("onnxruntime")
@@ -17,9 +16,7 @@ skl2onnx = pytest.importorskip("skl2onnx")
 
 
 def quiet_fit(model, X, y):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return model.fit(X, y)
+    return quiet(model.fit, X, y)
 
 
 def problem(kind):

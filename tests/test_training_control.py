@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn
-from sklearn.datasets import load_iris, make_classification, make_multilabel_classification
+from sklearn.datasets import make_classification, make_multilabel_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import log_loss
 from sklearn.model_selection import train_test_split
@@ -18,11 +18,7 @@ from sklearn.utils.class_weight import compute_class_weight
 
 from sklearn_backprop import BackpropClassifier
 
-
-@pytest.fixture(scope="module")
-def iris():
-    X, y = load_iris(return_X_y=True)
-    return (X - X.mean(axis=0)) / X.std(axis=0), y
+from ._helpers import quiet
 
 
 @pytest.fixture(scope="module")
@@ -32,12 +28,6 @@ def noisy():
         n_samples=400, n_features=20, n_informative=4, flip_y=0.2, random_state=0
     )
     return train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
-
-
-def quiet(function, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return function(*args, **kwargs)
 
 
 def both(X, y, **settings):
