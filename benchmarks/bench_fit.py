@@ -26,6 +26,13 @@ from sklearn_backprop import BackpropClassifier
 
 RESULTS = Path(__file__).parent / "results"
 
+try:  # a hand-written PyTorch loop joins the comparison where torch is installed
+    import torch  # noqa: F401
+
+    HAVE_TORCH = True
+except ImportError:
+    HAVE_TORCH = False
+
 
 def make_data(n_samples, n_features, n_classes, dtype, seed=0):
     """Gaussian class blobs: an MNIST-sized problem without a download."""
@@ -55,14 +62,68 @@ def seconds_per_epoch(model_class, X, y, params):
     return (time.perf_counter() - started) / params["max_iter"]
 
 
+def torch_seconds_per_epoch(X, y, params):
+    """The same network and solver as a hand-written PyTorch training loop (CPU)."""
+    import torch
+
+    torch.manual_seed(0)
+    dtype = torch.float32 if X.dtype == np.float32 else torch.float64
+    X_t, y_t = torch.from_numpy(X), torch.from_numpy(y.astype(np.int64))
+    hidden, n_classes = params["hidden_layer_sizes"][0], int(y.max()) + 1
+    model = torch.nn.Sequential(
+        torch.nn.Linear(X.shape[1], hidden), torch.nn.Sigmoid(),
+        torch.nn.Linear(hidden, n_classes),
+    ).to(dtype)  # fmt: skip
+    batch_size = params["batch_size"]
+    # MLPClassifier's L2 term, alpha / 2 * ||W||^2 / batch size, as weight decay.
+    decay = params["alpha"] / batch_size
+    if params["solver"] == "sgd":
+        optimizer = torch.optim.SGD(
+            model.parameters(),
+            lr=params["learning_rate_init"],
+            momentum=0.9,
+            nesterov=True,
+            weight_decay=decay,
+        )
+    else:
+        optimizer = torch.optim.Adam(
+            model.parameters(), lr=params["learning_rate_init"], weight_decay=decay
+        )
+    started = time.perf_counter()
+    for _ in range(params["max_iter"]):
+        order = torch.randperm(X_t.shape[0])
+        for start in range(0, X_t.shape[0], batch_size):
+            rows = order[start : start + batch_size]
+            optimizer.zero_grad(set_to_none=True)
+            loss = torch.nn.functional.cross_entropy(model(X_t[rows]), y_t[rows])
+            loss.backward()
+            optimizer.step()
+    return (time.perf_counter() - started) / params["max_iter"]
+
+
 def compare_fit(X, y, solver, hidden=128, batch_size=256, epochs=2, repeats=5):
     params = settings(solver, hidden, batch_size, epochs)
-    times = {"ours": [], "mlp": []}
+    contenders = {
+        "ours": lambda: seconds_per_epoch(BackpropClassifier, X, y, params),
+        "mlp": lambda: seconds_per_epoch(MLPClassifier, X, y, params),
+    }
+    if HAVE_TORCH and len(np.unique(y)) > 2:  # the loop above is written for softmax
+        contenders["torch"] = lambda: torch_seconds_per_epoch(X, y, params)
+    times = {name: [] for name in contenders}
     for _ in range(repeats):
-        times["ours"].append(seconds_per_epoch(BackpropClassifier, X, y, params))
-        times["mlp"].append(seconds_per_epoch(MLPClassifier, X, y, params))
-    ours, mlp = np.median(times["ours"]), np.median(times["mlp"])
-    return {"ours_s_per_epoch": ours, "mlp_s_per_epoch": mlp, "ratio": ours / mlp}
+        for name, measure in contenders.items():
+            times[name].append(measure())
+    medians = {name: float(np.median(values)) for name, values in times.items()}
+    row = {
+        "ours_s_per_epoch": medians["ours"],
+        "mlp_s_per_epoch": medians["mlp"],
+        "ratio": medians["ours"] / medians["mlp"],
+    }
+    if "torch" in medians:
+        row.update(
+            torch_s_per_epoch=medians["torch"], ratio_to_torch=medians["ours"] / medians["torch"]
+        )
+    return row
 
 
 def compare_predict(X, y, hidden=128, repeats=7):
@@ -118,6 +179,7 @@ def environment():
         "processor": platform.processor(),
         "numpy": np.__version__,
         "scikit-learn": sklearn.__version__,
+        "torch": __import__("torch").__version__ if HAVE_TORCH else None,
         "blas": [
             {k: info.get(k) for k in ("internal_api", "version", "architecture", "num_threads")}
             for info in threadpool_info()
@@ -161,10 +223,14 @@ def main():
                         floor["gemm_s_per_epoch"] / row["ours_s_per_epoch"]
                     )
                 report["fit"].append(row)
+                torch_part = ""
+                if "torch_s_per_epoch" in row:
+                    torch_part = (f", PyTorch loop {row['torch_s_per_epoch']:.3f} "
+                                  f"(ours/PyTorch {row['ratio_to_torch']:.2f})")  # fmt: skip
                 print(
                     f"fit  {name:34} {row['dtype']:8} {solver:5} ours "
                     f"{row['ours_s_per_epoch']:.3f} s/epoch, MLPClassifier "
-                    f"{row['mlp_s_per_epoch']:.3f}, ratio {row['ratio']:.2f}"
+                    f"{row['mlp_s_per_epoch']:.3f}, ratio {row['ratio']:.2f}{torch_part}"
                 )
             if dtype == np.float32:
                 row = {"problem": name, **compare_predict(X, y, repeats=repeats + 2)}
