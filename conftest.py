@@ -5,3 +5,5 @@ import importlib.util
 collect_ignore = []
 if importlib.util.find_spec("skl2onnx") is None:
     collect_ignore.append("sklearn_backprop/_onnx.py")
+if importlib.util.find_spec("matplotlib") is None:
+    collect_ignore.append("sklearn_backprop/_plotting.py")

@@ -1,6 +1,7 @@
 """sklearn-backprop: a fast, careful backpropagation classifier for scikit-learn."""
 
 from ._classifier import BackpropClassifier
+from ._plotting import LossCurveDisplay
 from ._training import TrainingDivergedError
 from ._version import InconsistentVersionWarning, __version__
 
@@ -8,6 +9,7 @@ __all__ = [
     "TRUSTED_TYPES",
     "BackpropClassifier",
     "InconsistentVersionWarning",
+    "LossCurveDisplay",
     "TrainingDivergedError",
     "__version__",
     "to_onnx",

@@ -8,6 +8,7 @@ import pytest
 
 EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*.py"))
 EXPECTED_OUTPUT = {
+    "pandas_workflow.py": ["mean_test_score", "best: {", "test accuracy"],
     "out_of_core_csv.py": ["streamed in chunks: test accuracy", "difference:"],
     "quickstart.py": ["BackpropClassifier: test accuracy", "MLPClassifier: test accuracy"],
     "seed_notebook.py": ["Weights1:", "Largest difference from the notebook's update"],
