@@ -5,20 +5,18 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils import check_random_state, column_or_1d
+from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._compat import Interval, Options, StrOptions, _fit_context
 from ._fitting import TrainingMixin
 from ._losses import OUTPUT_ACTIVATIONS
 from ._network import forward
-from ._targets import binarize, fit_classes
-from ._version import InconsistentVersionWarning, __version__
+from ._version import VersionedPickleMixin
 
 
-class BackpropClassifier(TrainingMixin, ClassifierMixin, BaseEstimator):
+class BackpropClassifier(VersionedPickleMixin, TrainingMixin, ClassifierMixin, BaseEstimator):
     """A feed-forward neural network classifier trained by backpropagation.
 
     The network of the backpropagation notebook, grown up: sigmoid hidden
@@ -394,44 +392,9 @@ class BackpropClassifier(TrainingMixin, ClassifierMixin, BaseEstimator):
     def _fit(self, X, y, sample_weight, *, incremental, classes=None, validation=None):
         hidden_layer_sizes = self._validated_hidden_layer_sizes()
         resume = (incremental or self.warm_start) and hasattr(self, "coefs_")
-        # Check everything before changing anything: a fit that fails on bad
-        # input leaves a fitted model as it was (validate_data below sets the
-        # input's width and feature names at once; they are put back).
-        feature_attributes = {
-            key: value
-            for key, value in vars(self).items()
-            if key in ("n_features_in_", "feature_names_in_")
-        }
-        try:
-            X, y = validate_data(
-                self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
-                dtype=self.coefs_[0].dtype if resume else (np.float64, np.float32),
-                reset=not resume,
-            )  # fmt: skip
-            if y.ndim == 2 and y.shape[1] == 1:
-                y = column_or_1d(y, warn=True)
-            check_classification_targets(y)
-            if resume:
-                classes, multilabel = self.classes_, self._multilabel
-                if self.warm_start and not incremental:
-                    self._check_same_classes(y)
-                self._check_weight_shapes(X.shape[1], hidden_layer_sizes, len(classes), multilabel)
-            else:
-                classes, multilabel = fit_classes(y, classes)
-            Y = binarize(y, classes, multilabel, X.dtype)
-            class_weights = self._class_weights(classes, multilabel, Y)
-            sample_weight = self._training_weights(
-                X, Y, sample_weight, class_weights, multilabel, incremental
-            )
-            validation = self._validation_set(
-                validation, X.dtype, classes, multilabel, class_weights
-            )
-        except Exception:
-            for key in ("n_features_in_", "feature_names_in_"):
-                vars(self).pop(key, None)
-            vars(self).update(feature_attributes)
-            raise
-
+        X, Y, classes, multilabel, sample_weight, validation = self._checked_inputs(
+            X, y, sample_weight, classes, validation, hidden_layer_sizes, resume, incremental
+        )
         rng = check_random_state(self.random_state)
         if not resume:
             self.classes_, self._multilabel = classes, multilabel
@@ -457,23 +420,6 @@ class BackpropClassifier(TrainingMixin, ClassifierMixin, BaseEstimator):
                 stacklevel=3,
             )
         return self
-
-    def _validated_hidden_layer_sizes(self):
-        sizes = self.hidden_layer_sizes
-        sizes = list(sizes) if np.iterable(sizes) else [sizes]
-        if not all(isinstance(size, Integral) and size > 0 for size in sizes):
-            raise ValueError(
-                f"hidden_layer_sizes must hold positive integers, got {self.hidden_layer_sizes!r}."
-            )
-        return [int(size) for size in sizes]
-
-    def _check_same_classes(self, y):
-        classes, _ = fit_classes(y)
-        if not np.array_equal(classes, self.classes_):
-            raise ValueError(
-                "warm_start needs y to have the same classes as the previous fit: "
-                f"had {self.classes_.tolist()}, y has {classes.tolist()}."
-            )
 
     def _logits(self, X):
         check_is_fitted(self)
@@ -553,23 +499,6 @@ class BackpropClassifier(TrainingMixin, ClassifierMixin, BaseEstimator):
         if self._multilabel:
             return (proba > 0.5).astype(int)
         return self.classes_[np.argmax(proba, axis=1)]
-
-    def __getstate__(self):
-        state = super().__getstate__()
-        state["_sklearn_backprop_version"] = __version__
-        return state
-
-    def __setstate__(self, state):
-        pickled_by = state.pop("_sklearn_backprop_version", "unknown")
-        if pickled_by != __version__:
-            warnings.warn(
-                f"Unpickling a BackpropClassifier saved by sklearn-backprop {pickled_by} "
-                f"with version {__version__}. It may not work as it did: refit it, or "
-                "load it with the version that saved it.",
-                InconsistentVersionWarning,
-                stacklevel=2,
-            )
-        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -8,11 +8,13 @@ and drives the training loops of ``_training``, recording every epoch.
 import itertools
 import warnings
 from functools import partial
+from numbers import Integral
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import column_or_1d
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
 from ._history import HistoryMixin
@@ -24,6 +26,7 @@ from ._targets import (
     check_positive_total,
     check_weighted_classes,
     class_weight_vector,
+    fit_classes,
     weigh_classes,
 )
 from ._training import train_epochs, train_lbfgs
@@ -31,6 +34,70 @@ from ._training import train_epochs, train_lbfgs
 
 class TrainingMixin(HistoryMixin):
     """Sets up and runs training for BackpropClassifier (reads its parameters)."""
+
+    def _validated_hidden_layer_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = list(sizes) if np.iterable(sizes) else [sizes]
+        if not all(isinstance(size, Integral) and size > 0 for size in sizes):
+            raise ValueError(
+                f"hidden_layer_sizes must hold positive integers, got {self.hidden_layer_sizes!r}."
+            )
+        return [int(size) for size in sizes]
+
+    def _checked_inputs(
+        self, X, y, sample_weight, classes, validation, hidden_layer_sizes, resume, incremental
+    ):
+        """Validate everything a fit needs, changing nothing on the model.
+
+        Returns X, the binarized targets Y, the classes, whether the target is
+        multilabel, the training sample weights and the validation set.
+        """
+        # Check everything before changing anything: a fit that fails on bad
+        # input leaves a fitted model as it was (validate_data below sets the
+        # input's width and feature names at once; they are put back).
+        feature_attributes = {
+            key: value
+            for key, value in vars(self).items()
+            if key in ("n_features_in_", "feature_names_in_")
+        }
+        try:
+            X, y = validate_data(
+                self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+                dtype=self.coefs_[0].dtype if resume else (np.float64, np.float32),
+                reset=not resume,
+            )  # fmt: skip
+            if y.ndim == 2 and y.shape[1] == 1:
+                y = column_or_1d(y, warn=True)
+            check_classification_targets(y)
+            if resume:
+                classes, multilabel = self.classes_, self._multilabel
+                if self.warm_start and not incremental:
+                    self._check_same_classes(y)
+                self._check_weight_shapes(X.shape[1], hidden_layer_sizes, len(classes), multilabel)
+            else:
+                classes, multilabel = fit_classes(y, classes)
+            Y = binarize(y, classes, multilabel, X.dtype)
+            class_weights = self._class_weights(classes, multilabel, Y)
+            sample_weight = self._training_weights(
+                X, Y, sample_weight, class_weights, multilabel, incremental
+            )
+            validation = self._validation_set(
+                validation, X.dtype, classes, multilabel, class_weights
+            )
+        except Exception:
+            for key in ("n_features_in_", "feature_names_in_"):
+                vars(self).pop(key, None)
+            vars(self).update(feature_attributes)
+            raise
+        return X, Y, classes, multilabel, sample_weight, validation
+
+    def _check_same_classes(self, y):
+        classes, _ = fit_classes(y)
+        if not np.array_equal(classes, self.classes_):
+            raise ValueError(
+                "warm_start needs y to have the same classes as the previous fit: "
+                f"had {self.classes_.tolist()}, y has {classes.tolist()}."
+            )
 
     def _class_weights(self, classes, multilabel, Y):
         """The weight of each class from ``class_weight``, or None."""

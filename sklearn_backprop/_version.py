@@ -1,5 +1,7 @@
 """The package version, and the warning for a model pickled by another one."""
 
+import warnings
+
 __version__ = "0.1.0"
 
 
@@ -10,3 +12,24 @@ class InconsistentVersionWarning(UserWarning):
     behave differently or break: refit it with this version, or load it with
     the version that saved it.
     """
+
+
+class VersionedPickleMixin:
+    """Records the package version in a pickle and warns when another one loads it."""
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state["_sklearn_backprop_version"] = __version__
+        return state
+
+    def __setstate__(self, state):
+        pickled_by = state.pop("_sklearn_backprop_version", "unknown")
+        if pickled_by != __version__:
+            warnings.warn(
+                f"Unpickling a BackpropClassifier saved by sklearn-backprop {pickled_by} "
+                f"with version {__version__}. It may not work as it did: refit it, or "
+                "load it with the version that saved it.",
+                InconsistentVersionWarning,
+                stacklevel=2,
+            )
+        super().__setstate__(state)
