@@ -1,14 +1,13 @@
 """BackpropClassifier: input validation and bookkeeping over the numerical core."""
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._callbacks import CallbackSupportMixin
 from ._compat import Interval, Options, StrOptions, _fit_context
 from ._fitting import TrainingMixin
 from ._losses import OUTPUT_ACTIVATIONS
@@ -16,7 +15,9 @@ from ._network import forward
 from ._version import VersionedPickleMixin
 
 
-class BackpropClassifier(VersionedPickleMixin, TrainingMixin, ClassifierMixin, BaseEstimator):
+class BackpropClassifier(
+    CallbackSupportMixin, VersionedPickleMixin, TrainingMixin, ClassifierMixin, BaseEstimator
+):
     """A feed-forward neural network classifier trained by backpropagation.
 
     The network of the backpropagation notebook, grown up: sigmoid hidden
@@ -388,38 +389,6 @@ class BackpropClassifier(VersionedPickleMixin, TrainingMixin, ClassifierMixin, B
                 "needs to know every class it will see, e.g. classes=np.unique(y_all)."
             )
         return self._fit(X, y, sample_weight, classes=classes, incremental=True)
-
-    def _fit(self, X, y, sample_weight, *, incremental, classes=None, validation=None):
-        hidden_layer_sizes = self._validated_hidden_layer_sizes()
-        resume = (incremental or self.warm_start) and hasattr(self, "coefs_")
-        X, Y, classes, multilabel, sample_weight, validation = self._checked_inputs(
-            X, y, sample_weight, classes, validation, hidden_layer_sizes, resume, incremental
-        )
-        rng = check_random_state(self.random_state)
-        if not resume:
-            self.classes_, self._multilabel = classes, multilabel
-            self._initialize(X.shape[1], hidden_layer_sizes, Y.shape[1], X.dtype, rng)
-        state = getattr(self, "_optimizer_state", None)
-        if not incremental or state is None or state["solver"] != self.solver:
-            self._start_optimizer()
-        train, evaluate = self._training_and_validation_sets(
-            X, Y, sample_weight, rng, validation, incremental
-        )
-        try:
-            if self.solver == "lbfgs":
-                self._fit_lbfgs(*train, evaluate)
-            else:
-                self._fit_stochastic(*train, evaluate, rng, incremental)
-        except KeyboardInterrupt:
-            if self.on_interrupt == "raise":
-                raise
-            warnings.warn(
-                f"Training interrupted after {self.n_iter_} epoch(s); the model holds "
-                "the weights of the last completed one.",
-                UserWarning,
-                stacklevel=3,
-            )
-        return self
 
     def _logits(self, X):
         check_is_fitted(self)

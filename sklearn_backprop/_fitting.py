@@ -13,10 +13,11 @@ from numbers import Integral
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.utils import column_or_1d
+from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
+from ._callbacks import SilentReporter, epoch_reporter
 from ._history import HistoryMixin
 from ._losses import loss_value
 from ._network import forward, init_params, loss_and_gradients
@@ -216,7 +217,47 @@ class TrainingMixin(HistoryMixin):
             out_activation=self.out_activation_, loss=self.loss, alpha=self.alpha,
         )  # fmt: skip
 
-    def _fit_stochastic(self, X, Y, sample_weight, evaluate, rng, incremental):
+    def _fit(self, X, y, sample_weight, *, incremental, classes=None, validation=None):
+        given = (X, y, sample_weight)  # what callbacks score the model on
+        hidden_layer_sizes = self._validated_hidden_layer_sizes()
+        resume = (incremental or self.warm_start) and hasattr(self, "coefs_")
+        X, Y, classes, multilabel, sample_weight, validation = self._checked_inputs(
+            X, y, sample_weight, classes, validation, hidden_layer_sizes, resume, incremental
+        )
+        rng = check_random_state(self.random_state)
+        if not resume:
+            self.classes_, self._multilabel = classes, multilabel
+            self._initialize(X.shape[1], hidden_layer_sizes, Y.shape[1], X.dtype, rng)
+        state = getattr(self, "_optimizer_state", None)
+        if not incremental or state is None or state["solver"] != self.solver:
+            self._start_optimizer()
+        train, evaluate = self._training_and_validation_sets(
+            X, Y, sample_weight, rng, validation, incremental
+        )
+        # partial_fit is one step of the user's own loop: callbacks follow fit only.
+        reporter = (
+            SilentReporter()
+            if incremental
+            else epoch_reporter(self, *given, self.max_iter + (self.solver == "lbfgs"))
+        )
+        try:
+            if self.solver == "lbfgs":
+                self._fit_lbfgs(*train, evaluate, reporter)
+            else:
+                self._fit_stochastic(*train, evaluate, rng, incremental, reporter)
+        except KeyboardInterrupt:
+            if self.on_interrupt == "raise":
+                raise
+            warnings.warn(
+                f"Training interrupted after {self.n_iter_} epoch(s); the model holds "
+                "the weights of the last completed one.",
+                UserWarning,
+                stacklevel=3,
+            )
+        reporter.finish()
+        return self
+
+    def _fit_stochastic(self, X, Y, sample_weight, evaluate, rng, incremental, reporter):
         n_samples = X.shape[0]
         _, optimizer_step = OPTIMIZERS[self.solver]
         state = self._optimizer_state
@@ -235,6 +276,7 @@ class TrainingMixin(HistoryMixin):
                 state["learning_rate"] = invscaling_rate(
                     self.learning_rate_init, self.t_, self.power_t
                 )
+            return reporter.epoch_end()
 
         def on_stall():
             adaptive = self.solver == "sgd" and self.learning_rate == "adaptive"
@@ -253,8 +295,8 @@ class TrainingMixin(HistoryMixin):
             max_epochs=1 if incremental else self.max_iter,
             shuffle=self.shuffle, rng=rng,
             tol=self.tol, n_iter_no_change=self.n_iter_no_change,
-            evaluate=evaluate, on_epoch_end=on_epoch_end, on_stall=on_stall,
-            early_stopping=early_stopping,
+            evaluate=evaluate, on_epoch_begin=reporter.epoch_begin,
+            on_epoch_end=on_epoch_end, on_stall=on_stall, early_stopping=early_stopping,
         )  # fmt: skip
         if not incremental and not stopped_early:
             warnings.warn(
@@ -264,18 +306,22 @@ class TrainingMixin(HistoryMixin):
                 stacklevel=2,
             )
 
-    def _fit_lbfgs(self, X, Y, sample_weight, evaluate):
+    def _fit_lbfgs(self, X, Y, sample_weight, evaluate, reporter):
+        def on_epoch_end(*figures):
+            self._record_epoch(*figures, learning_rate=np.nan)
+            return reporter.epoch_end()
+
         self._start_call(validation=evaluate is not None)
         result = train_lbfgs(
             X, Y, sample_weight, self.coefs_ + self.intercepts_,
             gradient=self._gradient(), max_iter=self.max_iter, max_fun=self.max_fun,
             tol=self.tol, evaluate=evaluate,
-            on_epoch_end=partial(self._record_epoch, learning_rate=np.nan),
+            on_epoch_begin=reporter.epoch_begin, on_epoch_end=on_epoch_end,
         )  # fmt: skip
         # The final loss, also when L-BFGS stopped before its first iteration.
         self.loss_ = float(result.fun)
         self.best_loss_ = min(self.best_loss_, self.loss_)
-        if not result.success:
+        if not result.success and not result.stop_requested:
             warnings.warn(
                 f"lbfgs failed to converge after {result.nit} iterations "
                 f"({result.message}). Increase max_iter or max_fun, or scale the data.",

@@ -127,22 +127,25 @@ def train_epochs(
     tol,
     n_iter_no_change,
     evaluate,
+    on_epoch_begin,
     on_epoch_end,
     on_stall,
     early_stopping,
 ):
     """Run up to ``max_epochs`` epochs of mini-batch training on ``params`` in place.
 
-    After each epoch, ``evaluate()`` (or None) gives the validation loss and
-    score, and ``on_epoch_end(train_loss, validation_loss, validation_score,
-    seconds)`` records them. A StoppingRule(tol, n_iter_no_change) watches the
+    ``on_epoch_begin()`` announces each epoch. After it, ``evaluate()`` (or
+    None) gives the validation loss and score, and ``on_epoch_end(train_loss,
+    validation_loss, validation_score, seconds)`` records them and returns
+    whether to stop (a callback's request). A StoppingRule(tol, n_iter_no_change) watches the
     validation score with ``early_stopping``, the training loss otherwise;
     when it says stop, ``on_stall()`` may still ask to go on (after lowering
     the learning rate).
     With ``early_stopping``, ``params`` end as they were at the best
     validation score.
 
-    Returns whether training stopped early (``False``: ``max_epochs`` ran).
+    Returns whether training stopped before ``max_epochs`` (converged, or
+    stopped on request).
     Raises TrainingDivergedError, with the weights of the last finite epoch,
     if the loss or the weights stop being finite, and KeyboardInterrupt, with
     the weights of the last completed epoch, on Ctrl-C.
@@ -154,6 +157,7 @@ def train_epochs(
     stopped_early = False
     with sigint_as_flag() as interrupt:
         for epoch in range(1, max_epochs + 1):
+            on_epoch_begin()
             started = time.perf_counter()
             if shuffle:
                 rng.shuffle(order)  # shuffle indices, not the data: X is never copied
@@ -162,9 +166,13 @@ def train_epochs(
                 batch_size=batch_size, order=order, workspace=workspace, interrupt=interrupt,
             ))  # fmt: skip
             validation_loss, validation_score = evaluate() if evaluate else (np.nan, np.nan)
-            on_epoch_end(loss, validation_loss, validation_score, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            stop_requested = on_epoch_end(loss, validation_loss, validation_score, seconds)
             if stopping.update(validation_score if early_stopping else loss) and early_stopping:
                 best_params = [param.copy() for param in params]
+            if stop_requested:
+                stopped_early = True
+                break
             if stopping.should_stop:
                 if not on_stall():
                     stopped_early = True
@@ -212,14 +220,20 @@ def _unpack(vector, like):
 
 
 def train_lbfgs(
-    X, Y, sample_weight, params, *, gradient, max_iter, max_fun, tol, evaluate, on_epoch_end
-):
+    X, Y, sample_weight, params, *, gradient, max_iter, max_fun, tol, evaluate,
+    on_epoch_begin, on_epoch_end,
+):  # fmt: skip
     """Minimise the full-batch loss with scipy's L-BFGS-B, ``params`` updated in place.
 
-    ``on_epoch_end`` is called once per L-BFGS iteration, as for an epoch.
-    Returns scipy's OptimizeResult (``nit``, ``success``, ``message``).
+    ``on_epoch_begin`` and ``on_epoch_end`` are called for each L-BFGS
+    iteration as for an epoch (scipy only reports ends, so the next iteration
+    is announced when the last one ends, and the last one announced may
+    never run). Returns scipy's OptimizeResult (``nit``, ``success``,
+    ``message``) with ``stop_requested``: whether ``on_epoch_end`` ended it.
     """
     n_layers = len(params) // 2
+    stop_requested = False
+    on_epoch_begin()
     started = time.perf_counter()
 
     def loss_and_gradient(vector):
@@ -230,14 +244,17 @@ def train_lbfgs(
         return loss, _pack(coef_grads + intercept_grads)
 
     def callback(intermediate_result):
-        nonlocal started
+        nonlocal started, stop_requested
         _assign(params, _unpack(intermediate_result.x, params))
         validation_loss, validation_score = evaluate() if evaluate else (np.nan, np.nan)
         seconds = time.perf_counter() - started
-        on_epoch_end(intermediate_result.fun, validation_loss, validation_score, seconds)
-        started = time.perf_counter()
-        if interrupt.requested:
+        stop_requested = on_epoch_end(
+            intermediate_result.fun, validation_loss, validation_score, seconds
+        )
+        if interrupt.requested or stop_requested:
             raise StopIteration  # scipy's way to end the minimisation from a callback
+        on_epoch_begin()
+        started = time.perf_counter()
 
     with (
         sigint_as_flag() as interrupt,
@@ -258,4 +275,5 @@ def train_lbfgs(
     if not all(np.isfinite(value).all() for value in final) or not np.isfinite(result.fun):
         raise _diverged(result.nit)
     _assign(params, final)
+    result.stop_requested = stop_requested
     return result
