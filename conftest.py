@@ -1,6 +1,11 @@
-"""pytest set-up for the doctests: skip modules whose optional extra is missing."""
+"""pytest set-up: scipy's Array API mode, and doctests of missing extras skipped."""
 
 import importlib.util
+import os
+
+# scikit-learn's array_api_dispatch needs scipy's Array API mode, which is
+# read when scipy is first imported: set it before any test imports scipy.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
 collect_ignore = []
 if importlib.util.find_spec("skl2onnx") is None:

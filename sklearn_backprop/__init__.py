@@ -1,6 +1,7 @@
 """sklearn-backprop: a fast, careful backpropagation classifier for scikit-learn."""
 
 from ._classifier import BackpropClassifier
+from ._fitting import move_to_numpy
 from ._plotting import LossCurveDisplay
 from ._training import TrainingDivergedError
 from ._version import InconsistentVersionWarning, __version__
@@ -12,6 +13,7 @@ __all__ = [
     "LossCurveDisplay",
     "TrainingDivergedError",
     "__version__",
+    "move_to_numpy",
     "to_onnx",
 ]
 

@@ -1,12 +1,15 @@
 """Hidden-layer activations and their derivatives.
 
-Every function works in place on a plain array, so the training loop can reuse
-its buffers. Derivatives are written in terms of the activation's *output*
+Every function works on an array of any Array API namespace, in place where
+the namespace allows (NumPy: so the training loop can reuse its buffers);
+callers use the returned array. Derivatives are written in terms of the activation's *output*
 ``a = f(z)``, which is what backpropagation has at hand: for the sigmoid,
 ``f'(z) = a * (1 - a)``, exactly the notebook's ``sigmoid_derivative``.
 """
 
 import numpy as np
+
+from ._xp import into, namespace
 
 
 def identity(z):
@@ -24,22 +27,22 @@ def logistic(z):
     output layer, and this form is faster than ``scipy.special.expit`` and
     than ``0.5 * (1 + tanh(z / 2))`` (measured, float32 and float64).
     """
+    xp = namespace(z)
     with np.errstate(over="ignore"):
-        np.negative(z, out=z)
-        np.exp(z, out=z)
+        z = into(xp, "negative", z, out=z)
+        z = into(xp, "exp", z, out=z)
     z += 1.0
-    np.reciprocal(z, out=z)
-    return z
+    return into(xp, "divide", 1.0, z, out=z)
 
 
 def tanh(z):
     """Apply the hyperbolic tangent to ``z`` in place."""
-    return np.tanh(z, out=z)
+    return into(namespace(z), "tanh", z, out=z)
 
 
 def relu(z):
     """Apply ``max(z, 0)`` to ``z`` in place."""
-    return np.maximum(z, 0, out=z)
+    return into(namespace(z), "maximum", z, 0.0, out=z)
 
 
 def identity_derivative(a, delta):

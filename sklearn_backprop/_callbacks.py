@@ -10,6 +10,8 @@ it needs.
 
 import sklearn
 
+from ._xp import copy, namespace
+
 try:
     from sklearn.callback import CallbackSupportMixin
 
@@ -48,9 +50,10 @@ class EpochReporter:
         # Callable, so the copies are only made when a callback asks for the
         # fitted estimator; copies, because training updates the arrays in place.
         estimator = self._estimator
+        xp = namespace(estimator.coefs_[0])
         return {
-            "coefs_": [coef.copy() for coef in estimator.coefs_],
-            "intercepts_": [intercept.copy() for intercept in estimator.intercepts_],
+            "coefs_": [copy(xp, coef) for coef in estimator.coefs_],
+            "intercepts_": [copy(xp, intercept) for intercept in estimator.intercepts_],
         }
 
     def epoch_begin(self):

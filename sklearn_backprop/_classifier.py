@@ -13,6 +13,7 @@ from ._fitting import TrainingMixin
 from ._losses import OUTPUT_ACTIVATIONS
 from ._network import forward
 from ._version import VersionedPickleMixin
+from ._xp import device_of, input_namespace, into, namespace, to_numpy
 
 
 class BackpropClassifier(
@@ -390,16 +391,19 @@ class BackpropClassifier(
             )
         return self._fit(X, y, sample_weight, classes=classes, incremental=True)
 
-    def _logits(self, X):
+    def _logits(self, X, method):
         check_is_fitted(self)
+        xp, device = input_namespace(X)
+        self._check_namespace(xp, device, method)
         X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
+            self, X, accept_sparse=["csr", "csc"], dtype=(xp.float64, xp.float32), reset=False
         )
         # Overflow shows up as non-finite logits, reported below in plain words.
         with np.errstate(over="ignore", invalid="ignore"):
             logits = forward(X, self.coefs_, self.intercepts_, self.activation, None)[-1]
-        bad_rows = ~np.isfinite(logits).all(axis=1)
-        if bad_rows.any():
+        bad_rows = ~xp.all(xp.isfinite(logits), axis=1)
+        if xp.any(bad_rows):
+            bad_rows = to_numpy(bad_rows)
             raise ValueError(
                 f"The network's output overflows for {bad_rows.sum()} sample(s), e.g. "
                 f"row {np.flatnonzero(bad_rows)[0]}: their feature values are too large "
@@ -407,33 +411,53 @@ class BackpropClassifier(
             )
         return logits
 
+    def _check_namespace(self, xp, device, method):
+        model_xp, model_device = namespace(self.coefs_[0]), device_of(self.coefs_[0])
+        if model_xp is xp and (xp is np or model_device == device):
+            return
+        where = "NumPy" if xp is np else f"{xp.__name__} on {device}"
+        raise ValueError(
+            f"Inputs passed to {type(self).__name__}.{method}() must use the same "
+            "namespace and the same device as those passed to fit(): the model's arrays "
+            f"are {model_xp.__name__} on {model_device}, the input computes in {where}. "
+            "Pass X from the library and device of the training data, with "
+            "sklearn.set_config(array_api_dispatch=True), or move the model with "
+            "sklearn_backprop.move_to_numpy(model)."
+        )
+
+    def _predict_proba(self, X, method):
+        logits = self._logits(X, method)
+        xp = namespace(logits)
+        if self.n_outputs_ == 1 and not self._multilabel:
+            # sigmoid(-z) rather than 1 - sigmoid(z): the latter rounds a small
+            # probability such as 1e-21 to 0.
+            proba = OUTPUT_ACTIVATIONS["logistic"](xp.concat([-logits, logits], axis=1))
+        else:
+            proba = OUTPUT_ACTIVATIONS[self.out_activation_](logits)
+        # A probability that rounds to exactly 0 or 1 claims a certainty no
+        # model has, and its log is -inf; keep it inside (0, 1) by moving it
+        # to the nearest representable value there (1 - eps / 2 is the largest
+        # float below 1).
+        info = xp.finfo(proba.dtype)
+        return into(xp, "clip", proba, info.smallest_normal, 1 - info.eps / 2, out=proba)
+
     def predict_proba(self, X):
         """Probability of each class for each sample.
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input.
+            The input (with ``array_api_dispatch``, an array of the library and
+            device the model was fitted on).
 
         Returns
         -------
-        proba : ndarray of shape (n_samples, n_classes)
+        proba : array of shape (n_samples, n_classes)
             Class probabilities in the order of ``classes_``; rows sum to 1
             except for multilabel targets, where each column is the
-            probability of that label on its own.
+            probability of that label on its own. In the input's namespace.
         """
-        logits = self._logits(X)
-        if self.n_outputs_ == 1 and not self._multilabel:
-            # sigmoid(-z) rather than 1 - sigmoid(z): the latter rounds a small
-            # probability such as 1e-21 to 0.
-            proba = OUTPUT_ACTIVATIONS["logistic"](np.hstack([-logits, logits]))
-        else:
-            proba = OUTPUT_ACTIVATIONS[self.out_activation_](logits)
-        # A probability that rounds to exactly 0 or 1 claims a certainty no
-        # model has, and its log is -inf; keep it inside (0, 1) by moving it
-        # to the nearest representable value there.
-        info = np.finfo(proba.dtype)
-        return np.clip(proba, info.tiny, 1 - info.epsneg, out=proba)
+        return self._predict_proba(X, "predict_proba")
 
     def predict_log_proba(self, X):
         """Logarithm of ``predict_proba``: finite, as no probability is exactly 0.
@@ -445,11 +469,12 @@ class BackpropClassifier(
 
         Returns
         -------
-        log_proba : ndarray of shape (n_samples, n_classes)
+        log_proba : array of shape (n_samples, n_classes)
             Log-probabilities, at least ``log(np.finfo(dtype).tiny)`` (about
             -708 in float64, -87 in float32).
         """
-        return np.log(self.predict_proba(X))
+        proba = self._predict_proba(X, "predict_log_proba")
+        return namespace(proba).log(proba)
 
     def predict(self, X):
         """Predict the class (or, for multilabel targets, the labels) of each sample.
@@ -461,16 +486,26 @@ class BackpropClassifier(
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_labels)
-            Predicted class labels, or a label indicator matrix.
+        y_pred : array of shape (n_samples,) or (n_samples, n_labels)
+            Predicted class labels, or a label indicator matrix. In the
+            input's namespace, except for labels that only NumPy holds
+            (strings, objects): then a NumPy array.
         """
-        proba = self.predict_proba(X)
+        proba = self._predict_proba(X, "predict")
+        xp = namespace(proba)
         if self._multilabel:
-            return (proba > 0.5).astype(int)
-        return self.classes_[np.argmax(proba, axis=1)]
+            return xp.astype(proba > 0.5, xp.int64)
+        indices = xp.argmax(proba, axis=1)
+        if xp is np:
+            return self.classes_[indices]
+        if self.classes_.dtype.kind in "biuf":
+            classes = xp.asarray(self.classes_, device=device_of(proba))
+            return xp.take(classes, indices, axis=0)
+        return self.classes_[to_numpy(indices)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.classifier_tags.multi_label = True
+        tags.array_api_support = True
         return tags

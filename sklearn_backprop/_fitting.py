@@ -5,6 +5,7 @@ sets up the network and its optimizer, holds out or checks validation data,
 and drives the training loops of ``_training``, recording every epoch.
 """
 
+import copy
 import itertools
 import warnings
 from functools import partial
@@ -15,7 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._callbacks import SilentReporter, epoch_reporter
 from ._history import HistoryMixin
@@ -31,6 +32,10 @@ from ._targets import (
     weigh_classes,
 )
 from ._training import train_epochs, train_lbfgs
+from ._xp import input_namespace, move, namespace, numpy_dtype, to_numpy
+
+# Optimizer state entries that hold one array per parameter.
+_STATE_ARRAYS = ("velocities", "first_moments", "second_moments")
 
 
 class TrainingMixin(HistoryMixin):
@@ -64,7 +69,7 @@ class TrainingMixin(HistoryMixin):
         try:
             X, y = validate_data(
                 self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
-                dtype=self.coefs_[0].dtype if resume else (np.float64, np.float32),
+                dtype=numpy_dtype(self.coefs_[0].dtype) if resume else (np.float64, np.float32),
                 reset=not resume,
             )  # fmt: skip
             if y.ndim == 2 and y.shape[1] == 1:
@@ -167,7 +172,7 @@ class TrainingMixin(HistoryMixin):
         n_outputs = 1 if n_classes == 2 and not multilabel else n_classes
         layer_units = [n_features, *hidden_layer_sizes, n_outputs]
         expected = list(itertools.pairwise(layer_units))
-        found = [coef.shape for coef in self.coefs_]
+        found = [tuple(coef.shape) for coef in self.coefs_]
         if found != expected:
             raise ValueError(
                 f"coefs_ have shapes {found}, but hidden_layer_sizes and the data ask "
@@ -176,7 +181,7 @@ class TrainingMixin(HistoryMixin):
             )
 
     def _training_and_validation_sets(self, X, Y, sample_weight, rng, validation, incremental):
-        """The training data, and a function scoring the network on validation data."""
+        """The training data, and the validation data (X_val, Y_val, weights) or None."""
         if validation is not None:
             X_val, Y_val, sample_weight_val = validation
         elif self.early_stopping and not incremental and self.solver != "lbfgs":
@@ -196,20 +201,24 @@ class TrainingMixin(HistoryMixin):
                 )
         else:
             return (X, Y, sample_weight), None
-        return (X, Y, sample_weight), partial(self._evaluate, X_val, Y_val, sample_weight_val)
+        return (X, Y, sample_weight), (X_val, Y_val, sample_weight_val)
 
     def _evaluate(self, X_val, Y_val, sample_weight_val):
         probabilities = forward(
             X_val, self.coefs_, self.intercepts_, self.activation, self.out_activation_
         )[-1]
         loss = loss_value(self.loss, self.out_activation_, Y_val, probabilities, sample_weight_val)
+        xp = namespace(probabilities)
         if self._multilabel:
-            correct = (np.asarray(probabilities > 0.5) == (Y_val > 0.5)).all(axis=1)
+            correct = xp.all((probabilities > 0.5) == (Y_val > 0.5), axis=1)
         elif Y_val.shape[1] == 1:
             correct = (probabilities[:, 0] > 0.5) == (Y_val[:, 0] > 0.5)
         else:
-            correct = probabilities.argmax(axis=1) == Y_val.argmax(axis=1)
-        return loss, float(np.average(correct, weights=sample_weight_val))
+            correct = xp.argmax(probabilities, axis=1) == xp.argmax(Y_val, axis=1)
+        if sample_weight_val is None:
+            return loss, int(xp.count_nonzero(correct)) / correct.shape[0]
+        correct_weight = xp.sum(xp.astype(correct, sample_weight_val.dtype) * sample_weight_val)
+        return loss, float(correct_weight) / float(xp.sum(sample_weight_val))
 
     def _gradient(self):
         return partial(
@@ -219,6 +228,14 @@ class TrainingMixin(HistoryMixin):
 
     def _fit(self, X, y, sample_weight, *, incremental, classes=None, validation=None):
         given = (X, y, sample_weight)  # what callbacks score the model on
+        # Input checks run on the host with NumPy (the same checks and messages
+        # for every library); training runs where X lives, except for L-BFGS,
+        # which is scipy's and needs NumPy. The fitted arrays end where X lives.
+        xp, device = input_namespace(X)
+        train_xp = np if self.solver == "lbfgs" else xp
+        X, y, sample_weight = to_numpy(X), to_numpy(y), to_numpy(sample_weight)
+        if validation is not None:
+            validation = tuple(to_numpy(array) for array in validation)
         hidden_layer_sizes = self._validated_hidden_layer_sizes()
         resume = (incremental or self.warm_start) and hasattr(self, "coefs_")
         X, Y, classes, multilabel, sample_weight, validation = self._checked_inputs(
@@ -231,9 +248,15 @@ class TrainingMixin(HistoryMixin):
         state = getattr(self, "_optimizer_state", None)
         if not incremental or state is None or state["solver"] != self.solver:
             self._start_optimizer()
-        train, evaluate = self._training_and_validation_sets(
+        train, validation = self._training_and_validation_sets(
             X, Y, sample_weight, rng, validation, incremental
         )
+        self._move_arrays(train_xp, device)
+        train = [move(array, train_xp, device) for array in train]
+        evaluate = None
+        if validation is not None:
+            validation = [move(array, train_xp, device) for array in validation]
+            evaluate = partial(self._evaluate, *validation)
         # partial_fit is one step of the user's own loop: callbacks follow fit only.
         reporter = (
             SilentReporter()
@@ -254,8 +277,19 @@ class TrainingMixin(HistoryMixin):
                 UserWarning,
                 stacklevel=3,
             )
+        finally:
+            self._move_arrays(xp, device)
         reporter.finish()
         return self
+
+    def _move_arrays(self, xp, device):
+        """Move the weights and the optimizer's state to namespace ``xp`` on ``device``."""
+        self.coefs_ = [move(coef, xp, device) for coef in self.coefs_]
+        self.intercepts_ = [move(intercept, xp, device) for intercept in self.intercepts_]
+        state = self._optimizer_state
+        for key in _STATE_ARRAYS:
+            if key in state:
+                state[key] = [move(array, xp, device) for array in state[key]]
 
     def _fit_stochastic(self, X, Y, sample_weight, evaluate, rng, incremental, reporter):
         n_samples = X.shape[0]
@@ -339,3 +373,44 @@ class TrainingMixin(HistoryMixin):
                 stacklevel=2,
             )
         return min(self.batch_size, n_samples)
+
+
+def move_to_numpy(estimator):
+    """Return a copy of a fitted model whose arrays are NumPy arrays on the host.
+
+    A model fitted on PyTorch, CuPy or other Array API arrays (with
+    ``sklearn.set_config(array_api_dispatch=True)``) keeps its weights in
+    that library, on that device. This copy predicts NumPy input, pickles
+    without the library installed, and exports with ``to_onnx`` or skops.
+    The model itself is unchanged.
+
+    Parameters
+    ----------
+    estimator : BackpropClassifier
+        A fitted model.
+
+    Returns
+    -------
+    estimator : BackpropClassifier
+        A copy with every weight, bias and optimizer state as NumPy arrays.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_backprop import BackpropClassifier, move_to_numpy
+    >>> X, y = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]), [0, 1, 1, 0]
+    >>> clf = BackpropClassifier(hidden_layer_sizes=(3,), max_iter=5, random_state=0)
+    >>> on_host = move_to_numpy(clf.fit(X, y))
+    >>> type(on_host.coefs_[0]).__name__
+    'ndarray'
+    """
+    check_is_fitted(estimator)
+    moved = copy.copy(estimator)
+    moved.coefs_ = [np.array(to_numpy(coef)) for coef in estimator.coefs_]
+    moved.intercepts_ = [np.array(to_numpy(bias)) for bias in estimator.intercepts_]
+    state = dict(estimator._optimizer_state)
+    for key in _STATE_ARRAYS:
+        if key in state:
+            state[key] = [np.array(to_numpy(array)) for array in state[key]]
+    moved._optimizer_state = state
+    return moved

@@ -6,9 +6,8 @@ summing, makes the learning rate independent of the batch size; summing over
 outputs keeps the notebook's ``delta2 = (a2 - y) * a2 * (1 - a2)`` unchanged.
 """
 
-import numpy as np
-
 from ._activations import logistic
+from ._xp import into, namespace
 
 
 def softmax(z):
@@ -16,9 +15,10 @@ def softmax(z):
 
     The row maximum is subtracted first so that ``exp`` never overflows.
     """
-    z -= z.max(axis=1, keepdims=True)
-    np.exp(z, out=z)
-    z /= z.sum(axis=1, keepdims=True)
+    xp = namespace(z)
+    z -= xp.max(z, axis=1, keepdims=True)
+    z = into(xp, "exp", z, out=z)
+    z /= xp.sum(z, axis=1, keepdims=True)
     return z
 
 
@@ -29,38 +29,42 @@ def _clip_probabilities(y_prob):
     # A saturated output is exactly 0 or 1 in floating point; clipping to the
     # dtype's epsilon keeps log() finite and caps the loss of one output at
     # about 36 (float64) or 16 (float32) instead of returning inf.
-    eps = np.finfo(y_prob.dtype).eps
-    return np.clip(y_prob, eps, 1 - eps)
+    xp = namespace(y_prob)
+    eps = xp.finfo(y_prob.dtype).eps
+    return xp.clip(y_prob, eps, 1 - eps)
 
 
 def _mean_over_samples(per_sample, sample_weight):
     # np.average does the same, with enough Python overhead to show up in a
     # training loop that calls it once per mini-batch.
+    xp = namespace(per_sample)
     if sample_weight is None:
-        return float(per_sample.mean())
-    return float(per_sample @ sample_weight) / float(sample_weight.sum())
+        return float(xp.mean(per_sample))
+    return float(per_sample @ sample_weight) / float(xp.sum(sample_weight))
 
 
 def binary_log_loss(y_true, y_prob, sample_weight=None):
     """Cross-entropy of independent sigmoid outputs (binary, multilabel)."""
+    xp = namespace(y_prob)
     y_prob = _clip_probabilities(y_prob)
-    per_sample = -(y_true * np.log(y_prob) + (1 - y_true) * np.log1p(-y_prob))
-    return _mean_over_samples(per_sample.sum(axis=1), sample_weight)
+    per_sample = -(y_true * xp.log(y_prob) + (1 - y_true) * xp.log1p(-y_prob))
+    return _mean_over_samples(xp.sum(per_sample, axis=1), sample_weight)
 
 
 def categorical_log_loss(y_true, y_prob, sample_weight=None):
     """Cross-entropy of softmax outputs against one-hot targets (multiclass)."""
     # With one-hot rows, the cross-entropy is minus the log of the probability
     # given to the true class: one log per sample instead of one per class.
-    true_class_prob = (y_true * y_prob).sum(axis=1)
-    eps = np.finfo(y_prob.dtype).eps
-    per_sample = -np.log(np.maximum(true_class_prob, eps, out=true_class_prob))
+    xp = namespace(y_prob)
+    true_class_prob = xp.sum(y_true * y_prob, axis=1)
+    eps = xp.finfo(y_prob.dtype).eps
+    per_sample = -xp.log(into(xp, "maximum", true_class_prob, eps, out=true_class_prob))
     return _mean_over_samples(per_sample, sample_weight)
 
 
 def squared_error(y_true, y_prob, sample_weight=None):
     """Half the squared error, summed over outputs: the notebook's loss."""
-    per_sample = 0.5 * ((y_prob - y_true) ** 2).sum(axis=1)
+    per_sample = 0.5 * namespace(y_prob).sum((y_prob - y_true) ** 2, axis=1)
     return _mean_over_samples(per_sample, sample_weight)
 
 
@@ -82,14 +86,15 @@ def output_delta(loss, out_activation, y_true, y_prob, out=None):
     and the softmax its Jacobian ``diag(p) - p p^T``. Written to ``out`` when
     given.
     """
-    residual = np.subtract(y_prob, y_true, out=out)
+    xp = namespace(y_prob)
+    residual = into(xp, "subtract", y_prob, y_true, out=out)
     if loss == "log_loss":
         return residual
     if out_activation == "logistic":
         residual *= y_prob
         residual *= 1 - y_prob
         return residual
-    projection = (y_prob * residual).sum(axis=1, keepdims=True)
+    projection = xp.sum(y_prob * residual, axis=1, keepdims=True)
     residual -= projection
     residual *= y_prob
     return residual

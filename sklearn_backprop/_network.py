@@ -5,9 +5,10 @@ units in layer i + 1) and ``intercepts[i]`` shape (units in layer i + 1,), so
 for one hidden layer ``coefs = [W1, W2]`` and ``intercepts = [b1, b2]`` in
 the notebook's notation.
 
-The training loop calls ``loss_and_gradients`` thousands of times per epoch
-with batches of one size, so it can pass a ``Workspace``: arrays allocated
-once and overwritten by every batch. Allocating fresh arrays of this size on
+The arrays may come from any Array API namespace (``_xp``). On NumPy the
+training loop calls ``loss_and_gradients`` thousands of times per epoch with
+batches of one size, so it can pass a ``Workspace``: arrays allocated once
+and overwritten by every batch. Allocating fresh arrays of this size on
 each call costs page faults, not just a malloc; reusing them is most of the
 difference between this loop and MLPClassifier's.
 """
@@ -19,6 +20,7 @@ import scipy.sparse as sp
 
 from ._activations import ACTIVATIONS, DERIVATIVES
 from ._losses import OUTPUT_ACTIVATIONS, loss_value, output_delta
+from ._xp import into, namespace
 
 
 def init_params(layer_units, activation, rng, dtype):
@@ -29,7 +31,8 @@ def init_params(layer_units, activation, rng, dtype):
     (k = 6; k = 2 for the sigmoid, whose slope at 0 is only 1/4). The notebook
     drew from a standard normal, which saturates sigmoid units of a layer with
     more than a handful of inputs. The draws happen in MLPClassifier's order,
-    so the same ``random_state`` gives the same initial network.
+    so the same ``random_state`` gives the same initial network (NumPy arrays,
+    in every namespace: the caller moves them).
     """
     factor = 2.0 if activation == "logistic" else 6.0
     coefs, intercepts = [], []
@@ -43,7 +46,7 @@ def init_params(layer_units, activation, rng, dtype):
 
 
 class Workspace:
-    """The arrays one batch of training writes to, for batches of up to ``batch_size`` rows.
+    """The NumPy arrays one batch of training writes to, for batches of up to ``batch_size`` rows.
 
     ``batch(n)`` gives views for a batch of ``n`` rows (the last batch of an
     epoch is often shorter).
@@ -67,33 +70,36 @@ class Workspace:
         return [array[:n_rows] for array in self.activations], [d[:n_rows] for d in self.deltas]
 
 
-def _matmul(a, b, out):
-    """``out[...] = a @ b`` without a temporary, for dense ``a``."""
+def _matmul(a, b, out=None):
+    """``a @ b``, written into ``out`` (NumPy only) without a temporary for dense ``a``."""
+    if out is None:
+        return a @ b
     if sp.issparse(a) or sp.issparse(b):
         out[...] = a @ b
-    else:
-        np.matmul(a, b, out=out)
-    return out
+        return out
+    return np.matmul(a, b, out=out)
+
+
+def _squared_norm(xp, array):
+    # np.vdot needs no temporary the size of the weights.
+    return float(np.vdot(array, array) if xp is np else xp.sum(array * array))
 
 
 def forward(X, coefs, intercepts, activation, out_activation, outputs=None):
     """Return the output of every layer, ``X`` first and the predictions last.
 
     ``out_activation=None`` leaves the output layer as its raw input z (the
-    logits). ``outputs`` are arrays to write each layer's output to; new
-    arrays by default.
+    logits). ``outputs`` are NumPy arrays to write each layer's output to;
+    new arrays by default.
     """
-    if outputs is None:
-        dtype = np.result_type(X.dtype, coefs[0].dtype)
-        outputs = [np.empty((X.shape[0], coef.shape[1]), dtype) for coef in coefs]
     activations = [X]
-    for layer, (coef, intercept, z) in enumerate(zip(coefs, intercepts, outputs, strict=True)):
-        _matmul(activations[-1], coef, out=z)
+    for layer, (coef, intercept) in enumerate(zip(coefs, intercepts, strict=True)):
+        z = _matmul(activations[-1], coef, out=None if outputs is None else outputs[layer])
         z += intercept
         if layer < len(coefs) - 1:
-            ACTIVATIONS[activation](z)
+            z = ACTIVATIONS[activation](z)
         elif out_activation is not None:
-            OUTPUT_ACTIVATIONS[out_activation](z)
+            z = OUTPUT_ACTIVATIONS[out_activation](z)
         activations.append(z)
     return activations
 
@@ -124,13 +130,17 @@ def loss_and_gradients(
     coef_grads, intercept_grads : lists of arrays shaped like coefs, intercepts
         The workspace's arrays when one is given: valid until the next call.
     """
-    n_samples = X.shape[0]
+    xp = namespace(coefs[0])
+    n_samples, n_layers = X.shape[0], len(coefs)
     if workspace is None:
-        workspace = Workspace.for_params(coefs, n_samples, coefs[0].dtype)
-    outputs, deltas = workspace.batch(n_samples)
+        outputs = deltas = coef_grads = intercept_grads = penalty_grads = [None] * n_layers
+    else:
+        outputs, deltas = workspace.batch(n_samples)
+        coef_grads, intercept_grads = workspace.coef_grads, workspace.intercept_grads
+        penalty_grads = workspace.penalty_grads
     activations = forward(X, coefs, intercepts, activation, out_activation, outputs)
-    total_weight = float(n_samples if sample_weight is None else sample_weight.sum())
-    penalty = sum(float(np.vdot(coef, coef)) for coef in coefs)
+    total_weight = float(n_samples if sample_weight is None else xp.sum(sample_weight))
+    penalty = sum(_squared_norm(xp, coef) for coef in coefs)
     value = loss_value(loss, out_activation, Y, activations[-1], sample_weight)
     value += 0.5 * alpha * penalty / total_weight
 
@@ -139,16 +149,17 @@ def loss_and_gradients(
     # front makes every gradient below an average at no extra pass.
     delta = output_delta(loss, out_activation, Y, activations[-1], out=deltas[-1])
     if sample_weight is not None:
-        delta *= sample_weight[:, np.newaxis]
+        delta *= sample_weight[:, None]
     delta *= 1.0 / total_weight
     derivative = DERIVATIVES[activation]
-    for layer in range(len(coefs) - 1, -1, -1):
-        coef_grad = _matmul(activations[layer].T, delta, out=workspace.coef_grads[layer])
-        penalty_grad = workspace.penalty_grads[layer]
-        np.multiply(coefs[layer], alpha / total_weight, out=penalty_grad)
-        coef_grad += penalty_grad
-        delta.sum(axis=0, out=workspace.intercept_grads[layer])
+    coef_grads, intercept_grads = list(coef_grads), list(intercept_grads)
+    for layer in range(n_layers - 1, -1, -1):
+        coef_grads[layer] = _matmul(activations[layer].T, delta, out=coef_grads[layer])
+        coef_grads[layer] += into(
+            xp, "multiply", coefs[layer], alpha / total_weight, out=penalty_grads[layer]
+        )
+        intercept_grads[layer] = into(xp, "sum", delta, axis=0, out=intercept_grads[layer])
         if layer > 0:  # the input layer's delta is never needed
             delta = _matmul(delta, coefs[layer].T, out=deltas[layer - 1])
-            derivative(activations[layer], delta)
-    return value, workspace.coef_grads, workspace.intercept_grads
+            delta = derivative(activations[layer], delta)
+    return value, coef_grads, intercept_grads

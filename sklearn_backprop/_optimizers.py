@@ -8,17 +8,20 @@ current step size is ``state["learning_rate"]``, which the schedules change.
 
 A step overwrites ``grads``, using them as scratch space: the training loop
 computes new ones for every batch anyway, and temporaries the size of the
-weights, allocated on every step, cost as much as the arithmetic.
+weights, allocated on every step, cost as much as the arithmetic (on NumPy;
+other Array API namespaces get the same arithmetic with new arrays).
 """
 
-import numpy as np
+import math
+
+from ._xp import into, namespace
 
 
 def sgd_init(params, learning_rate):
     """State of SGD: the step size and one velocity per parameter, at rest."""
     return {
         "learning_rate": learning_rate,
-        "velocities": [np.zeros_like(param) for param in params],
+        "velocities": [namespace(param).zeros_like(param) for param in params],
     }
 
 
@@ -30,14 +33,14 @@ def sgd_step(params, grads, state, *, momentum, nesterovs_momentum):
     plain ``param -= lr * grad`` of the notebook.
     """
     learning_rate = state["learning_rate"]
+    xp = namespace(params[0])
     for param, grad, velocity in zip(params, grads, state["velocities"], strict=True):
         grad *= learning_rate
         velocity *= momentum
         velocity -= grad
         if nesterovs_momentum:
             param -= grad
-            np.multiply(velocity, momentum, out=grad)
-            param += grad
+            param += into(xp, "multiply", velocity, momentum, out=grad)
         else:
             param += velocity
 
@@ -47,8 +50,8 @@ def adam_init(params, learning_rate):
     return {
         "learning_rate": learning_rate,
         "t": 0,
-        "first_moments": [np.zeros_like(param) for param in params],
-        "second_moments": [np.zeros_like(param) for param in params],
+        "first_moments": [namespace(param).zeros_like(param) for param in params],
+        "second_moments": [namespace(param).zeros_like(param) for param in params],
     }
 
 
@@ -56,7 +59,8 @@ def adam_step(params, grads, state, *, beta_1, beta_2, epsilon):
     """One Adam step (Kingma and Ba, 2014), bias correction folded into the rate."""
     state["t"] += 1
     t = state["t"]
-    step_size = state["learning_rate"] * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    step_size = state["learning_rate"] * math.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    xp = namespace(params[0])
     moments = zip(params, grads, state["first_moments"], state["second_moments"], strict=True)
     for param, grad, first, second in moments:
         # first = beta_1 * first + (1 - beta_1) * grad, without a temporary
@@ -68,11 +72,11 @@ def adam_step(params, grads, state, *, beta_1, beta_2, epsilon):
         grad *= 1 - beta_2
         second += grad
         # grad is free now: it holds the step, -step_size * m / (sqrt(v) + eps).
-        np.sqrt(second, out=grad)
-        grad += epsilon
-        np.divide(first, grad, out=grad)
-        grad *= step_size
-        param -= grad
+        step = into(xp, "sqrt", second, out=grad)
+        step += epsilon
+        step = into(xp, "divide", first, step, out=step)
+        step *= step_size
+        param -= step
 
 
 OPTIMIZERS = {"sgd": (sgd_init, sgd_step), "adam": (adam_init, adam_step)}

@@ -14,6 +14,7 @@ import scipy.sparse as sp
 
 from ._interrupt import sigint_as_flag
 from ._network import Workspace
+from ._xp import all_finite, copy, device_of, namespace
 
 
 class TrainingDivergedError(ValueError):
@@ -59,9 +60,11 @@ def batch_indices(n_samples, batch_size, order=None):
 
 
 def _gather(array, rows, out):
-    """``array[rows]``, written into ``out`` where that is the fast way."""
+    """``array[rows]``, written into ``out`` (NumPy) where that is the fast way."""
     if isinstance(rows, slice):
         return array[rows]  # a view: nothing to copy
+    if out is None:
+        return namespace(array).take(array, rows, axis=0)
     if sp.issparse(array) or not array.flags.c_contiguous:
         # np.take reads a Fortran-ordered array (what pandas often hands
         # over) six times slower than fancy indexing does.
@@ -82,16 +85,18 @@ def run_epoch(
     """
     n_layers = len(params) // 2
     total_loss = total_weight = 0.0
+    xp = namespace(params[0])
+    inputs, targets = (None, None) if workspace is None else (workspace.inputs, workspace.targets)
     for rows in batch_indices(X.shape[0], batch_size, order):
-        X_batch = _gather(X, rows, workspace.inputs)
-        weights = None if sample_weight is None else sample_weight[rows]
-        batch_weight = X_batch.shape[0] if weights is None else float(weights.sum())
+        X_batch = _gather(X, rows, inputs)
+        weights = None if sample_weight is None else _gather(sample_weight, rows, None)
+        batch_weight = X_batch.shape[0] if weights is None else float(xp.sum(weights))
         if batch_weight == 0:
             # A batch of zero-weight samples carries no information; dividing
             # its gradient by its total weight would give NaN.
             continue
         loss, coef_grads, intercept_grads = gradient(
-            X_batch, _gather(Y, rows, workspace.targets), weights, params[:n_layers],
+            X_batch, _gather(Y, rows, targets), weights, params[:n_layers],
             params[n_layers:], workspace=workspace,
         )  # fmt: skip
         if not np.isfinite(loss):
@@ -150,8 +155,15 @@ def train_epochs(
     if the loss or the weights stop being finite, and KeyboardInterrupt, with
     the weights of the last completed epoch, on Ctrl-C.
     """
+    xp = namespace(params[0])
     order = np.arange(X.shape[0]) if shuffle else None
-    workspace = Workspace.for_params(params[: len(params) // 2], batch_size, params[0].dtype)
+    # NumPy reuses one set of buffers for every batch (see _network); other
+    # namespaces allocate, as their libraries expect.
+    workspace = (
+        Workspace.for_params(params[: len(params) // 2], batch_size, params[0].dtype)
+        if xp is np
+        else None
+    )
     stopping = StoppingRule(tol, n_iter_no_change, higher_is_better=early_stopping)
     best_params = None
     stopped_early = False
@@ -161,15 +173,20 @@ def train_epochs(
             started = time.perf_counter()
             if shuffle:
                 rng.shuffle(order)  # shuffle indices, not the data: X is never copied
+            epoch_order = order
+            if shuffle and xp is not np:
+                # The same NumPy random stream in every namespace: the same batches.
+                epoch_order = xp.asarray(order, device=device_of(X))
             loss = _epoch_or_restore(epoch, params, interrupt, partial(
                 run_epoch, X, Y, sample_weight, params, gradient=gradient, step=step,
-                batch_size=batch_size, order=order, workspace=workspace, interrupt=interrupt,
+                batch_size=batch_size, order=epoch_order, workspace=workspace,
+                interrupt=interrupt,
             ))  # fmt: skip
             validation_loss, validation_score = evaluate() if evaluate else (np.nan, np.nan)
             seconds = time.perf_counter() - started
             stop_requested = on_epoch_end(loss, validation_loss, validation_score, seconds)
             if stopping.update(validation_score if early_stopping else loss) and early_stopping:
-                best_params = [param.copy() for param in params]
+                best_params = [copy(xp, param) for param in params]
             if stop_requested:
                 stopped_early = True
                 break
@@ -190,7 +207,8 @@ def _assign(params, values):
 
 def _epoch_or_restore(epoch, params, interrupt, run):
     """``run()`` one epoch; on Ctrl-C or divergence, put ``params`` back and raise."""
-    last_good = [param.copy() for param in params]
+    xp = namespace(params[0])
+    last_good = [copy(xp, param) for param in params]
     try:
         # When training diverges, numpy warns of overflow on the way to inf;
         # those warnings are replaced by the one clear error below.
@@ -201,7 +219,7 @@ def _epoch_or_restore(epoch, params, interrupt, run):
     except KeyboardInterrupt:
         _assign(params, last_good)  # the weights of the last completed epoch
         raise
-    if not (np.isfinite(loss) and all(np.isfinite(param).all() for param in params)):
+    if not (np.isfinite(loss) and all(all_finite(xp, param) for param in params)):
         _assign(params, last_good)
         raise _diverged(epoch)
     return loss

@@ -1,0 +1,83 @@
+"""Array namespaces: one numerical core for NumPy and every Array API library.
+
+The core gets the namespace ``xp`` of its arrays (NumPy, PyTorch, CuPy,
+array-api-strict, ...) and uses only the standard's functions and its
+in-place operators (``a -= b``). The standard has no ``out=`` argument;
+NumPy's is what keeps the NumPy training loop free of per-batch allocations
+(docs/benchmarks.md), so ``into`` uses it on NumPy, and every other namespace
+gets a new array: callers always use the returned array.
+"""
+
+import array_api_compat
+import numpy as np
+import scipy.sparse as sp
+from sklearn import get_config
+
+
+def namespace(*arrays):
+    """The namespace of the core's arrays: NumPy for NumPy arrays and sparse matrices."""
+    others = [
+        array
+        for array in arrays
+        if array is not None and not isinstance(array, np.ndarray) and not sp.issparse(array)
+    ]
+    return array_api_compat.array_namespace(*others) if others else np
+
+
+def input_namespace(X):
+    """Where the estimator computes for input ``X``: ``(xp, device)``.
+
+    The input's own library and device when scikit-learn's
+    ``array_api_dispatch`` is on and ``X`` is an array of a library other
+    than NumPy; NumPy (``(np, None)``) otherwise, converting as scikit-learn does.
+    """
+    if not get_config()["array_api_dispatch"] or not array_api_compat.is_array_api_obj(X):
+        return np, None
+    if isinstance(X, np.ndarray):
+        return np, None
+    return array_api_compat.array_namespace(X), array_api_compat.device(X)
+
+
+def device_of(array):
+    return array_api_compat.device(array)
+
+
+def to_numpy(array):
+    """``array`` as a NumPy array on the host (NumPy arrays and others pass through)."""
+    if not array_api_compat.is_array_api_obj(array) or isinstance(array, np.ndarray):
+        return array
+    if array_api_compat.is_torch_array(array):
+        return array.detach().cpu().numpy()
+    if array_api_compat.is_cupy_array(array):
+        return array.get()
+    xp = array_api_compat.array_namespace(array)
+    if xp.__name__ == "array_api_strict":
+        array = array.to_device(xp.Device("CPU_DEVICE"))
+    return np.from_dlpack(array)
+
+
+def move(array, xp, device):
+    """``array`` (NumPy or of ``xp``) in namespace ``xp`` on ``device``; None stays None."""
+    if array is None or xp is np:
+        return None if array is None else to_numpy(array)
+    return xp.asarray(array, device=device)
+
+
+def numpy_dtype(dtype):
+    """The NumPy float dtype matching a float dtype of any namespace."""
+    return np.dtype("float32") if "float32" in str(dtype) else np.dtype("float64")
+
+
+def into(xp, name, *args, out, **kwargs):
+    """``xp.<name>(*args, **kwargs)``, written into ``out`` on NumPy; use the result."""
+    if xp is np:
+        return getattr(np, name)(*args, out=out, **kwargs)
+    return getattr(xp, name)(*args, **kwargs)
+
+
+def copy(xp, array):
+    return xp.asarray(array, copy=True)
+
+
+def all_finite(xp, array):
+    return bool(xp.all(xp.isfinite(array)))

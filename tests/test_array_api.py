@@ -1,0 +1,223 @@
+"""Array API: training and prediction in the input's own library (array-api-strict, PyTorch).
+
+Every case is compared against the same fit on NumPy arrays: one numerical
+core serves both, so the weights, loss curves and predictions must agree.
+"""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import sklearn
+from sklearn.exceptions import ConvergenceWarning
+
+from sklearn_backprop import BackpropClassifier, TrainingDivergedError, move_to_numpy
+from sklearn_backprop._xp import device_of, namespace, to_numpy
+
+from ._helpers import make_problem
+
+array_api_strict = pytest.importorskip("array_api_strict")
+
+
+def _torch():
+    return pytest.importorskip("torch")
+
+
+# (library, device, dtype): every combination runnable on a CPU-only machine.
+CASES = [
+    ("array_api_strict", "CPU_DEVICE", "float64"),
+    ("array_api_strict", "device1", "float32"),
+    ("torch", "cpu", "float64"),
+    ("torch", "cpu", "float32"),
+]
+
+
+def to_library(array, library, device_name):
+    """``array`` (NumPy) in ``library`` on the named device."""
+    if library == "torch":
+        return _torch().asarray(array, device=device_name)
+    return array_api_strict.asarray(array, device=array_api_strict.Device(device_name))
+
+
+def make_labelled(kind, n_samples, n_features, seed):
+    """X and class labels (an indicator matrix for multilabel) for ``kind``."""
+    X, Y, _ = make_problem(kind, n_samples, n_features, seed)
+    if kind == "multiclass":
+        return X, np.argmax(Y, axis=1)
+    return X, (Y[:, 0] if kind == "binary" else Y).astype(np.int64)
+
+
+def fit_quietly(clf, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return clf.fit(*args, **kwargs)
+
+
+def assert_in_library_of(result, X):
+    assert namespace(result) is namespace(X)
+    assert device_of(result) == device_of(X)
+
+
+def tolerance(dtype):
+    return {"float64": 1e-10, "float32": 2e-4}[dtype]
+
+
+@pytest.fixture(autouse=True)
+def _dispatch():
+    with sklearn.config_context(array_api_dispatch=True):
+        yield
+
+
+@pytest.mark.parametrize(("library", "device_name", "dtype"), CASES)
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+@pytest.mark.parametrize("kind", ["binary", "multiclass"])
+def test_fit_and_predict_match_numpy(library, device_name, dtype, solver, kind):
+    X, y = make_labelled(kind, n_samples=60, n_features=5, seed=0)
+    X = X.astype(dtype)
+    params = dict(hidden_layer_sizes=(6, 4), solver=solver, max_iter=8, random_state=0)
+    reference = fit_quietly(BackpropClassifier(**params), X, y)
+    X_xp, y_xp = to_library(X, library, device_name), to_library(y, library, device_name)
+    clf = fit_quietly(BackpropClassifier(**params), X_xp, y_xp)
+
+    for fitted, expected in zip(
+        clf.coefs_ + clf.intercepts_, reference.coefs_ + reference.intercepts_, strict=True
+    ):
+        assert_in_library_of(fitted, X_xp)
+        np.testing.assert_allclose(
+            to_numpy(fitted), expected, rtol=tolerance(dtype), atol=tolerance(dtype)
+        )
+    np.testing.assert_allclose(clf.loss_curve_, reference.loss_curve_, rtol=tolerance(dtype))
+    for method in ("predict_proba", "predict_log_proba"):
+        result = getattr(clf, method)(X_xp)
+        assert_in_library_of(result, X_xp)
+        assert str(result.dtype).endswith(dtype)
+        np.testing.assert_allclose(
+            to_numpy(result), getattr(reference, method)(X), rtol=1e-4, atol=tolerance(dtype)
+        )
+    predicted = clf.predict(X_xp)
+    assert_in_library_of(predicted, X_xp)
+    np.testing.assert_array_equal(to_numpy(predicted), reference.predict(X))
+    # scikit-learn's accuracy_score on torch sums in torch's default float32.
+    assert clf.score(X_xp, y_xp) == pytest.approx(reference.score(X, y), rel=1e-6)
+
+
+@pytest.mark.parametrize(("library", "device_name", "dtype"), CASES)
+def test_validation_data_weights_and_early_stopping(library, device_name, dtype):
+    X, y = make_labelled("multiclass", n_samples=90, n_features=4, seed=1)
+    X = X.astype(dtype)
+    weights = np.linspace(0.5, 2.0, len(y)).astype(dtype)
+    params = dict(hidden_layer_sizes=(5,), early_stopping=True, max_iter=12, random_state=0)
+    reference = fit_quietly(BackpropClassifier(**params), X, y, sample_weight=weights)
+
+    def move(array):
+        return to_library(array, library, device_name)
+
+    clf = fit_quietly(BackpropClassifier(**params), move(X), move(y), sample_weight=move(weights))
+    np.testing.assert_allclose(
+        clf.validation_scores_, reference.validation_scores_, rtol=tolerance(dtype)
+    )
+    np.testing.assert_allclose(
+        clf.validation_loss_curve_, reference.validation_loss_curve_, rtol=tolerance(dtype)
+    )
+    assert clf.best_validation_score_ == pytest.approx(reference.best_validation_score_)
+
+
+def test_partial_fit_multilabel_and_string_labels_with_torch():
+    torch = _torch()
+    X, Y = make_labelled("multilabel", n_samples=40, n_features=4, seed=2)
+    clf = BackpropClassifier(hidden_layer_sizes=(5,), random_state=0)
+    for _ in range(3):
+        clf.partial_fit(torch.asarray(X), torch.asarray(Y), classes=np.arange(Y.shape[1]))
+    reference = BackpropClassifier(hidden_layer_sizes=(5,), random_state=0)
+    for _ in range(3):
+        reference.partial_fit(X, Y, classes=np.arange(Y.shape[1]))
+    predicted = clf.predict(torch.asarray(X))
+    assert isinstance(predicted, torch.Tensor)
+    np.testing.assert_array_equal(predicted.numpy(), reference.predict(X))
+
+    # Labels torch cannot hold stay NumPy; the computation stays on torch.
+    labels = np.array(["cat", "dog", "emu"])[make_labelled("multiclass", 40, 4, seed=3)[1]]
+    clf = fit_quietly(
+        BackpropClassifier(hidden_layer_sizes=(5,), max_iter=5), torch.asarray(X), labels
+    )
+    assert isinstance(clf.coefs_[0], torch.Tensor)
+    assert set(clf.predict(torch.asarray(X))) <= {"cat", "dog", "emu"}
+
+
+def test_predicting_from_another_namespace_is_refused():
+    torch = _torch()
+    X, y = make_labelled("binary", n_samples=30, n_features=3, seed=0)
+    clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), torch.asarray(X), y)
+    for method in ("predict", "predict_proba", "predict_log_proba"):
+        with pytest.raises(
+            ValueError, match=rf"BackpropClassifier\.{method}\(\) must use the same"
+        ):
+            getattr(clf, method)(X)
+    # Without dispatch, torch input becomes NumPy, which the torch model refuses.
+    with (
+        sklearn.config_context(array_api_dispatch=False),
+        pytest.raises(ValueError, match="move_to_numpy"),
+    ):
+        clf.predict(torch.asarray(X))
+
+
+def test_move_to_numpy_gives_an_independent_numpy_model():
+    torch = _torch()
+    X, y = make_labelled("multiclass", n_samples=40, n_features=3, seed=0)
+    clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(4,), max_iter=4), torch.asarray(X), y)
+    on_host = move_to_numpy(clf)
+    assert all(isinstance(coef, np.ndarray) for coef in on_host.coefs_ + on_host.intercepts_)
+    np.testing.assert_allclose(
+        on_host.predict_proba(X), clf.predict_proba(torch.asarray(X)).numpy()
+    )
+    restored = pickle.loads(pickle.dumps(on_host))
+    np.testing.assert_array_equal(restored.predict(X), on_host.predict(X))
+    before = on_host.coefs_[0].copy()
+    clf.partial_fit(torch.asarray(X), y)  # training the original leaves the copy alone
+    np.testing.assert_array_equal(on_host.coefs_[0], before)
+    assert isinstance(clf.coefs_[0], torch.Tensor)
+
+
+def test_without_dispatch_other_arrays_are_converted_to_numpy():
+    torch = _torch()
+    X, y = make_labelled("binary", n_samples=30, n_features=3, seed=0)
+    with sklearn.config_context(array_api_dispatch=False):
+        clf = fit_quietly(
+            BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), torch.asarray(X), y
+        )
+        assert isinstance(clf.coefs_[0], np.ndarray)
+        assert isinstance(clf.predict_proba(torch.asarray(X)), np.ndarray)
+
+
+def test_divergence_and_bad_input_are_reported_on_torch():
+    torch = _torch()
+    X, y = make_labelled("multiclass", n_samples=60, n_features=3, seed=0)
+    # A linear network with a huge step: the weights grow until the loss overflows.
+    clf = BackpropClassifier(
+        solver="sgd", learning_rate_init=1e3, activation="identity", max_iter=500,
+        n_iter_no_change=1000,
+    )  # fmt: skip
+    with pytest.raises(TrainingDivergedError, match="smaller learning_rate_init"):
+        clf.fit(torch.asarray(X), y)
+    assert all(bool(torch.isfinite(coef).all()) for coef in clf.coefs_)
+    X_nan = X.copy()
+    X_nan[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        BackpropClassifier().fit(torch.asarray(X_nan), y)
+
+
+@pytest.mark.parametrize(("library", "device_name", "dtype"), CASES)
+def test_scikit_learns_array_api_check_with_values(library, device_name, dtype):
+    from sklearn.utils.estimator_checks import check_array_api_input
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        check_array_api_input(
+            "BackpropClassifier",
+            BackpropClassifier(hidden_layer_sizes=(5,), max_iter=20),
+            array_namespace=library,
+            device_name=device_name,
+            dtype_name=dtype,
+            check_values=True,
+        )
