@@ -138,8 +138,10 @@ class BackpropClassifier(
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        The class labels (for a multilabel target, the column indices).
+    classes_ : array of shape (n_classes,)
+        The class labels (for a multilabel target, the column indices). With
+        ``array_api_dispatch``, numeric labels live where the training input
+        lives, like every fitted array; other labels stay NumPy.
 
     coefs_ : list of ndarray
         ``coefs_[i]`` holds the weights from layer i to layer i + 1, shape
@@ -496,12 +498,10 @@ class BackpropClassifier(
         if self._multilabel:
             return xp.astype(proba > 0.5, xp.int64)
         indices = xp.argmax(proba, axis=1)
-        if xp is np:
-            return self.classes_[indices]
-        if self.classes_.dtype.kind in "biuf":
-            classes = xp.asarray(self.classes_, device=device_of(proba))
-            return xp.take(classes, indices, axis=0)
-        return self.classes_[to_numpy(indices)]
+        if xp is np or isinstance(self.classes_, np.ndarray):
+            # NumPy labels (strings, ...) are picked on the host.
+            return self.classes_[to_numpy(indices)]
+        return xp.take(self.classes_, indices, axis=0)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

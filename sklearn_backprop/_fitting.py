@@ -76,7 +76,7 @@ class TrainingMixin(HistoryMixin):
                 y = column_or_1d(y, warn=True)
             check_classification_targets(y)
             if resume:
-                classes, multilabel = self.classes_, self._multilabel
+                classes, multilabel = to_numpy(self.classes_), self._multilabel
                 if self.warm_start and not incremental:
                     self._check_same_classes(y)
                 self._check_weight_shapes(X.shape[1], hidden_layer_sizes, len(classes), multilabel)
@@ -99,10 +99,11 @@ class TrainingMixin(HistoryMixin):
 
     def _check_same_classes(self, y):
         classes, _ = fit_classes(y)
-        if not np.array_equal(classes, self.classes_):
+        previous = to_numpy(self.classes_)
+        if not np.array_equal(classes, previous):
             raise ValueError(
                 "warm_start needs y to have the same classes as the previous fit: "
-                f"had {self.classes_.tolist()}, y has {classes.tolist()}."
+                f"had {previous.tolist()}, y has {classes.tolist()}."
             )
 
     def _class_weights(self, classes, multilabel, Y):
@@ -283,7 +284,9 @@ class TrainingMixin(HistoryMixin):
         return self
 
     def _move_arrays(self, xp, device):
-        """Move the weights and the optimizer's state to namespace ``xp`` on ``device``."""
+        """Move the weights, the optimizer's state and numeric classes to ``xp`` on ``device``."""
+        if to_numpy(self.classes_).dtype.kind in "biuf":  # labels such as strings stay NumPy
+            self.classes_ = move(self.classes_, xp, device)
         self.coefs_ = [move(coef, xp, device) for coef in self.coefs_]
         self.intercepts_ = [move(intercept, xp, device) for intercept in self.intercepts_]
         state = self._optimizer_state
@@ -406,6 +409,7 @@ def move_to_numpy(estimator):
     """
     check_is_fitted(estimator)
     moved = copy.copy(estimator)
+    moved.classes_ = np.array(to_numpy(estimator.classes_))
     moved.coefs_ = [np.array(to_numpy(coef)) for coef in estimator.coefs_]
     moved.intercepts_ = [np.array(to_numpy(bias)) for bias in estimator.intercepts_]
     state = dict(estimator._optimizer_state)

@@ -31,7 +31,7 @@ def _clip_probabilities(y_prob):
     # about 36 (float64) or 16 (float32) instead of returning inf.
     xp = namespace(y_prob)
     eps = xp.finfo(y_prob.dtype).eps
-    return xp.clip(y_prob, eps, 1 - eps)
+    return into(xp, "clip", y_prob, eps, 1 - eps, out=None)
 
 
 def _mean_over_samples(per_sample, sample_weight):

@@ -72,6 +72,15 @@ def into(xp, name, *args, out, **kwargs):
     """``xp.<name>(*args, **kwargs)``, written into ``out`` on NumPy; use the result."""
     if xp is np:
         return getattr(np, name)(*args, out=out, **kwargs)
+    # Python numbers as arguments of functions (not operators) came with the
+    # 2024.12 standard; as arrays of the operand's dtype they work everywhere.
+    array = next(arg for arg in args if not isinstance(arg, int | float))
+    args = [
+        xp.asarray(arg, dtype=array.dtype, device=device_of(array))
+        if isinstance(arg, int | float)
+        else arg
+        for arg in args
+    ]
     return getattr(xp, name)(*args, **kwargs)
 
 

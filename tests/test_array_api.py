@@ -4,6 +4,7 @@ Every case is compared against the same fit on NumPy arrays: one numerical
 core serves both, so the weights, loss curves and predictions must agree.
 """
 
+import inspect
 import pickle
 import warnings
 
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 import sklearn
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.estimator_checks import check_array_api_input
 
 from sklearn_backprop import BackpropClassifier, TrainingDivergedError, move_to_numpy
 from sklearn_backprop._xp import device_of, namespace, to_numpy
@@ -18,6 +20,7 @@ from sklearn_backprop._xp import device_of, namespace, to_numpy
 from ._helpers import make_problem
 
 array_api_strict = pytest.importorskip("array_api_strict")
+NEW_CHECKS = "device_name" in inspect.signature(check_array_api_input).parameters
 
 
 def _torch():
@@ -209,15 +212,23 @@ def test_divergence_and_bad_input_are_reported_on_torch():
 
 @pytest.mark.parametrize(("library", "device_name", "dtype"), CASES)
 def test_scikit_learns_array_api_check_with_values(library, device_name, dtype):
-    from sklearn.utils.estimator_checks import check_array_api_input
-
+    if not NEW_CHECKS and (device_name == "device1" or library == "torch"):
+        # Older checks convert device1 arrays with np.asarray, which array-api-strict
+        # refuses, and compare torch's float32 accuracy_score to NumPy's at float64
+        # tolerance: limits of the check, not of the estimator.
+        pytest.skip("scikit-learn < 1.8's array API check cannot check this case")
+    if NEW_CHECKS:
+        device = {"device_name": device_name}
+    else:  # scikit-learn < 1.8 takes the device itself
+        is_strict = library == "array_api_strict"
+        device = {"device": array_api_strict.Device(device_name) if is_strict else device_name}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         check_array_api_input(
             "BackpropClassifier",
-            BackpropClassifier(hidden_layer_sizes=(5,), max_iter=20),
+            BackpropClassifier(hidden_layer_sizes=(5,), max_iter=20, random_state=0),
             array_namespace=library,
-            device_name=device_name,
             dtype_name=dtype,
             check_values=True,
+            **device,
         )
