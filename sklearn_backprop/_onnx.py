@@ -129,7 +129,8 @@ def to_onnx(clf, X_sample, *, target_opset=None):
     Parameters
     ----------
     clf : BackpropClassifier or Pipeline
-        The fitted model.
+        The fitted model (with NumPy arrays: for a model fitted on PyTorch or
+        CuPy arrays, export ``sklearn_backprop.move_to_numpy(clf)``).
     X_sample : array-like of shape (n_samples, n_features)
         A few rows of input, which give the input's width and name.
     target_opset : int, default=None
