@@ -1,7 +1,7 @@
 # %%
 """
 A pandas workflow: mixed columns, missing values, string labels, a grid search
-=============================================================================
+==============================================================================
 
 A DataFrame as real data comes: numeric and categorical columns, some values
 missing, and a text target. A ColumnTransformer imputes, scales and one-hot

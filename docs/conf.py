@@ -1,0 +1,121 @@
+"""Sphinx configuration of the sklearn-backprop documentation.
+
+Build from the repository root (offline; no intersphinx):
+
+    python -m pip install -e ".[docs]"
+    python -m sphinx -W --keep-going -b html docs docs/_build/html
+"""
+
+import inspect
+import re
+
+import sklearn_backprop
+
+project = "sklearn-backprop"
+author = "the sklearn-backprop developers"
+copyright = "the sklearn-backprop developers"
+version = release = sklearn_backprop.__version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+    "myst_parser",
+    "sphinx_gallery.gen_gallery",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+root_doc = "index"
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "auto_examples/*.ipynb"]
+
+# -- API reference: autosummary + autodoc + numpydoc ----------------------
+autosummary_generate = True
+autodoc_typehints = "none"
+# The members are listed by the autosummary templates; numpydoc's own member
+# tables would point at stubs that are never generated.
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+
+
+def _public_to_onnx_docstring(app, what, name, obj, options, lines):
+    # sklearn_backprop.to_onnx is a lazy wrapper (skl2onnx is an optional
+    # extra) with a one-line docstring that points at the converter's own
+    # numpydoc docstring; the reference shows the latter.
+    # Runs before numpydoc's handler (priority below its 500).
+    if name == "sklearn_backprop.to_onnx" and len(lines) < 5:
+        try:
+            from sklearn_backprop._onnx import to_onnx  # needs the export extra
+        except ImportError:
+            return
+        lines[:] = inspect.cleandoc(to_onnx.__doc__).splitlines()
+
+
+_SKLEARN_ROLE = re.compile(r":(?:ref|term):`([^`<]*?)\s*(?:<([^`>]*)>)?`")
+
+
+def _unlink_sklearn_roles(app, what, name, obj, options, lines):
+    # Methods inherited from scikit-learn (get_params, score, set_fit_request,
+    # ...) have docstrings that point into scikit-learn's own user guide and
+    # glossary, which only intersphinx could resolve (and CI has no network):
+    # show the words as plain text instead.
+    module = getattr(obj, "__module__", None) or ""
+    if module == "sklearn" or module.startswith("sklearn."):
+        text = _SKLEARN_ROLE.sub(
+            lambda m: " ".join((m.group(1) or m.group(2)).split()),
+            "\n".join(lines),
+        )
+        lines[:] = text.split("\n")
+
+
+_SHAPE = re.compile(r"of shape \(([^)]*)\)")
+_TRAILING_UNDERSCORE = re.compile(r"(?<![`\w])([A-Za-z]\w*_)(?![`\w])")
+
+
+def _quote_attribute_names_in_shapes(app, what, name, obj, options, lines):
+    # "ndarray of shape (n_features_in_,)": to reStructuredText a word ending
+    # in "_" is a link to a target of that name, which does not exist. Quote
+    # such names, as scikit-learn writes them: (`n_features_in_`,).
+    for i, line in enumerate(lines):
+        lines[i] = _SHAPE.sub(
+            lambda m: "of shape ({})".format(_TRAILING_UNDERSCORE.sub(r"``\1``", m.group(1))),
+            line,
+        )
+
+
+# -- Markdown pages (the user guide, deploy and benchmarks stay readable on GitHub)
+myst_heading_anchors = 3
+
+# -- Gallery: every script in examples/ is run and rendered --------------
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    # Run every example, not only those named plot_*.
+    "filename_pattern": r"\.py$",
+    "doc_module": ("sklearn_backprop",),
+    "backreferences_dir": "gen_modules/backreferences",
+    "reference_url": {"sklearn_backprop": None},
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    # Stop the build if an example raises.
+    "abort_on_example_error": True,
+    "show_memory": False,
+}
+
+# -- HTML -------------------------------------------------------------------
+html_theme = "pydata_sphinx_theme"
+html_title = f"sklearn-backprop {release}"
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_prev_next": True,
+    "secondary_sidebar_items": ["page-toc"],
+}
+html_static_path = []
+html_show_sourcelink = False
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _public_to_onnx_docstring, priority=400)
+    app.connect("autodoc-process-docstring", _unlink_sklearn_roles, priority=400)
+    app.connect("autodoc-process-docstring", _quote_attribute_names_in_shapes, priority=400)
