@@ -6,7 +6,6 @@ Build from the repository root (offline; no intersphinx):
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 """
 
-import inspect
 import re
 
 import sklearn_backprop
@@ -37,19 +36,6 @@ autodoc_typehints = "none"
 # tables would point at stubs that are never generated.
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
-
-
-def _public_to_onnx_docstring(app, what, name, obj, options, lines):
-    # sklearn_backprop.to_onnx is a lazy wrapper (skl2onnx is an optional
-    # extra) with a one-line docstring that points at the converter's own
-    # numpydoc docstring; the reference shows the latter.
-    # Runs before numpydoc's handler (priority below its 500).
-    if name == "sklearn_backprop.to_onnx" and len(lines) < 5:
-        try:
-            from sklearn_backprop._onnx import to_onnx  # needs the export extra
-        except ImportError:
-            return
-        lines[:] = inspect.cleandoc(to_onnx.__doc__).splitlines()
 
 
 _SKLEARN_ROLE = re.compile(r":(?:ref|term):`([^`<]*?)\s*(?:<([^`>]*)>)?`")
@@ -116,6 +102,5 @@ html_show_sourcelink = False
 
 
 def setup(app):
-    app.connect("autodoc-process-docstring", _public_to_onnx_docstring, priority=400)
     app.connect("autodoc-process-docstring", _unlink_sklearn_roles, priority=400)
     app.connect("autodoc-process-docstring", _quote_attribute_names_in_shapes, priority=400)

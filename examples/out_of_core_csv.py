@@ -10,6 +10,7 @@ network. The same model trained in memory on the whole file scores within a
 point of it.
 """
 
+import shutil
 import tempfile
 import time
 import warnings
@@ -75,3 +76,5 @@ in_memory = in_memory_net.score(scaler.transform(X_test), y_test)
 print(f"in memory:          test accuracy {in_memory:.4f} ({time.perf_counter() - started:.1f} s)")
 print(f"difference: {abs(streamed - in_memory) * 100:.2f} points")
 assert abs(streamed - in_memory) <= 0.01, "streaming should match in-memory training"
+
+shutil.rmtree(folder)  # the example's CSV file

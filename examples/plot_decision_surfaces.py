@@ -58,8 +58,8 @@ for activation, model in models.items():
 # The surfaces
 # ------------
 # Each network's probability of class 1 on a grid over the plane; the black
-# line is where it crosses 0.5, the decision boundary. Training points are
-# circles, test points crosses.
+# line is where it crosses 0.5, the decision boundary. Points are coloured by
+# their true class: training points are circles, test points crosses.
 x_min, y_min = X.min(axis=0) - 0.5
 x_max, y_max = X.max(axis=0) + 0.5
 grid_x, grid_y = np.meshgrid(np.linspace(x_min, x_max, 200), np.linspace(y_min, y_max, 200))
@@ -68,9 +68,10 @@ grid = np.column_stack([grid_x.ravel(), grid_y.ravel()])
 fig, axes = plt.subplots(1, 3, figsize=(13, 4.3), sharex=True, sharey=True)
 for ax, (activation, model) in zip(axes, models.items(), strict=True):
     probability = model.predict_proba(grid)[:, 1].reshape(grid_x.shape)
-    ax.contourf(grid_x, grid_y, probability, levels=np.linspace(0, 1, 11), cmap="PuOr_r")
+    shades = np.linspace(0, 1, 11)
+    ax.contourf(grid_x, grid_y, probability, levels=shades, cmap="PuOr_r", alpha=0.45)
     ax.contour(grid_x, grid_y, probability, levels=[0.5], colors="black", linewidths=1.5)
-    ax.scatter(*X_train.T, c=y_train, cmap="PuOr_r", edgecolors="white", s=25)
+    ax.scatter(*X_train.T, c=y_train, cmap="PuOr_r", edgecolors="black", linewidths=0.5, s=25)
     ax.scatter(*X_test.T, c=y_test, cmap="PuOr_r", marker="X", edgecolors="black", s=40)
     ax.set_title(f"activation='{activation}'\ntest accuracy {model.score(X_test, y_test):.3f}")
     ax.set_xlabel("feature 0")

@@ -24,9 +24,40 @@ TRUSTED_TYPES = ["sklearn_backprop._classifier.BackpropClassifier"]
 
 
 def to_onnx(clf, X_sample, *, target_opset=None):
-    """Export a fitted classifier (or a Pipeline ending in one) to ONNX.
+    """Export a fitted classifier, or a Pipeline ending in one, to an ONNX model.
 
-    Needs the ``export`` extra (skl2onnx, onnx); see ``sklearn_backprop._onnx.to_onnx``.
+    Needs the ``export`` extra: ``pip install "sklearn-backprop[export]"``
+    (skl2onnx and onnx; onnxruntime to run the model). The model takes float32
+    input and has two outputs: ``label`` (int64 for integer and boolean
+    classes, strings otherwise, as skl2onnx does for its own classifiers; the
+    int64 indicator matrix for multilabel targets) and ``probabilities`` (as
+    ``predict_proba``, float32).
+
+    Parameters
+    ----------
+    clf : BackpropClassifier or Pipeline
+        The fitted model (with NumPy arrays: for a model fitted on PyTorch or
+        CuPy arrays, export ``move_to_numpy(clf)``).
+    X_sample : array-like of shape (n_samples, n_features)
+        A few rows of input, which give the input's width and name.
+    target_opset : int, default=None
+        The ONNX opset; skl2onnx's latest by default.
+
+    Returns
+    -------
+    onnx.ModelProto
+        Run it with ``onnxruntime.InferenceSession(model.SerializeToString())``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn_backprop import BackpropClassifier, to_onnx
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = BackpropClassifier(solver="lbfgs", max_iter=50, random_state=0).fit(X, y)
+    >>> model = to_onnx(clf, X[:1])
+    >>> [output.name for output in model.graph.output]
+    ['label', 'probabilities']
     """
     from ._onnx import to_onnx as convert
 

@@ -57,7 +57,30 @@ class LossCurveDisplay:
         self.name = name
 
     def plot(self, ax=None):
-        """Draw the curves on ``ax`` (a new figure's axes by default); return self."""
+        """Draw the curves on ``ax`` (a new figure's axes by default).
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure by default.
+
+        Returns
+        -------
+        display : LossCurveDisplay
+            This display, with ``ax_``, ``figure_`` and ``lines_`` set.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import pandas as pd
+        >>> from sklearn_backprop import LossCurveDisplay
+        >>> history = pd.DataFrame({"epoch": [1, 2, 3], "train_loss": [1.0, 0.6, 0.5],
+        ...                         "validation_loss": float("nan"),
+        ...                         "validation_score": float("nan")})
+        >>> sorted(LossCurveDisplay(history).plot().lines_)
+        ['train_loss']
+        """
         plt = _pyplot()
         if ax is None:
             _, ax = plt.subplots()
@@ -101,6 +124,18 @@ class LossCurveDisplay:
         Returns
         -------
         display : LossCurveDisplay
+            The display, drawn.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from sklearn.datasets import load_iris
+        >>> from sklearn_backprop import BackpropClassifier, LossCurveDisplay
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = BackpropClassifier(max_iter=5, random_state=0).fit(X, y)
+        >>> LossCurveDisplay.from_estimator(clf).ax_.get_xlabel()
+        'epoch'
         """
         check_is_fitted(estimator)
         name = type(estimator).__name__ if name is None else name

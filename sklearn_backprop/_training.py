@@ -18,7 +18,23 @@ from ._xp import all_finite, copy, device_of, namespace
 
 
 class TrainingDivergedError(ValueError):
-    """Training produced a non-finite loss or weights (the learning rate is too large)."""
+    """Training produced a non-finite loss or weights (the learning rate is too large).
+
+    A ``ValueError``; the model keeps the weights of the last finite epoch.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn_backprop import BackpropClassifier, TrainingDivergedError
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = BackpropClassifier(solver="sgd", activation="identity", learning_rate_init=1e3,
+    ...                          max_iter=500, n_iter_no_change=1000)
+    >>> try:
+    ...     clf.fit(X, y)
+    ... except TrainingDivergedError as error:
+    ...     print(str(error)[:26])
+    Training diverged in epoch
+    """
 
 
 class StoppingRule:

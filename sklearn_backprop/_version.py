@@ -11,6 +11,18 @@ class InconsistentVersionWarning(UserWarning):
     As with scikit-learn's warning of the same name, the model may load but
     behave differently or break: refit it with this version, or load it with
     the version that saved it.
+
+    Examples
+    --------
+    >>> import pickle, warnings
+    >>> from sklearn_backprop import BackpropClassifier, InconsistentVersionWarning
+    >>> state = BackpropClassifier().__getstate__()
+    >>> state["_sklearn_backprop_version"] = "0.0.1"  # as if saved by another version
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     BackpropClassifier().__setstate__(state)
+    >>> caught[0].category is InconsistentVersionWarning
+    True
     """
 
 
