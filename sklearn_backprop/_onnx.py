@@ -118,29 +118,7 @@ update_registered_converter(
 
 
 def to_onnx(clf, X_sample, *, target_opset=None):
-    """Export a fitted classifier, or a Pipeline ending in one, to an ONNX model.
-
-    The model takes float32 input and has two outputs: ``label`` (the
-    predicted classes: int64 for integer and boolean classes, and strings
-    otherwise, floats included, as skl2onnx does for its own classifiers; for
-    multilabel targets the int64 indicator matrix) and ``probabilities`` (as
-    ``predict_proba``, float32).
-
-    Parameters
-    ----------
-    clf : BackpropClassifier or Pipeline
-        The fitted model (with NumPy arrays: for a model fitted on PyTorch or
-        CuPy arrays, export ``sklearn_backprop.move_to_numpy(clf)``).
-    X_sample : array-like of shape (n_samples, n_features)
-        A few rows of input, which give the input's width and name.
-    target_opset : int, default=None
-        The ONNX opset; skl2onnx's latest by default.
-
-    Returns
-    -------
-    onnx.ModelProto
-        Run it with ``onnxruntime.InferenceSession(model.SerializeToString())``.
-    """
+    """The converter behind ``sklearn_backprop.to_onnx``, documented there."""
     return _skl2onnx_to_onnx(
         clf,
         np.asarray(X_sample, dtype=np.float32)[:1],

@@ -130,12 +130,16 @@ class LossCurveDisplay:
         --------
         >>> import matplotlib
         >>> matplotlib.use("Agg")
-        >>> from sklearn.datasets import load_iris
+        >>> import matplotlib.pyplot as plt
+        >>> from sklearn.datasets import load_wine
+        >>> from sklearn.preprocessing import scale
         >>> from sklearn_backprop import BackpropClassifier, LossCurveDisplay
-        >>> X, y = load_iris(return_X_y=True)
-        >>> clf = BackpropClassifier(max_iter=5, random_state=0).fit(X, y)
-        >>> LossCurveDisplay.from_estimator(clf).ax_.get_xlabel()
-        'epoch'
+        >>> X, y = load_wine(return_X_y=True)
+        >>> clf = BackpropClassifier(solver="lbfgs", max_iter=30, random_state=0)
+        >>> fig, (left, right) = plt.subplots(1, 2)
+        >>> display = LossCurveDisplay.from_estimator(clf.fit(scale(X), y), ax=right)
+        >>> display.ax_ is right, display.ax_.get_xlabel()
+        (True, 'epoch')
         """
         check_is_fitted(estimator)
         name = type(estimator).__name__ if name is None else name
