@@ -8,6 +8,8 @@ NumPy's is what keeps the NumPy training loop free of per-batch allocations
 gets a new array: callers always use the returned array.
 """
 
+import operator
+
 import array_api_compat
 import numpy as np
 import scipy.sparse as sp
@@ -68,12 +70,17 @@ def numpy_dtype(dtype):
     return np.dtype("float32") if "float32" in str(dtype) else np.dtype("float64")
 
 
+_OPERATORS = {"divide": operator.truediv, "multiply": operator.mul, "subtract": operator.sub}
+
+
 def into(xp, name, *args, out, **kwargs):
     """``xp.<name>(*args, **kwargs)``, written into ``out`` on NumPy; use the result."""
     if xp is np:
         return getattr(np, name)(*args, out=out, **kwargs)
-    # Python numbers as arguments of functions (not operators) came with the
-    # 2024.12 standard; as arrays of the operand's dtype they work everywhere.
+    if name in _OPERATORS:  # operators take Python numbers in every version
+        return _OPERATORS[name](*args)
+    # Python numbers as arguments of functions came with the 2024.12 standard;
+    # as arrays of the operand's dtype they work in every version.
     array = next(arg for arg in args if not isinstance(arg, int | float))
     args = [
         xp.asarray(arg, dtype=array.dtype, device=device_of(array))
