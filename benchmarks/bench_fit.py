@@ -62,18 +62,19 @@ def seconds_per_epoch(model_class, X, y, params):
     return (time.perf_counter() - started) / params["max_iter"]
 
 
-def torch_seconds_per_epoch(X, y, params):
-    """The same network and solver as a hand-written PyTorch training loop (CPU)."""
+def torch_seconds_per_epoch(X, y, params, device="cpu"):
+    """The same network and solver as a hand-written PyTorch training loop."""
     import torch
 
     torch.manual_seed(0)
     dtype = torch.float32 if X.dtype == np.float32 else torch.float64
-    X_t, y_t = torch.from_numpy(X), torch.from_numpy(y.astype(np.int64))
+    X_t = torch.as_tensor(X, device=device)
+    y_t = torch.as_tensor(y.astype(np.int64), device=device)
     hidden, n_classes = params["hidden_layer_sizes"][0], int(y.max()) + 1
     model = torch.nn.Sequential(
         torch.nn.Linear(X.shape[1], hidden), torch.nn.Sigmoid(),
         torch.nn.Linear(hidden, n_classes),
-    ).to(dtype)  # fmt: skip
+    ).to(dtype=dtype, device=device)  # fmt: skip
     batch_size = params["batch_size"]
     # MLPClassifier's L2 term, alpha / 2 * ||W||^2 / batch size, as weight decay.
     decay = params["alpha"] / batch_size
@@ -91,13 +92,15 @@ def torch_seconds_per_epoch(X, y, params):
         )
     started = time.perf_counter()
     for _ in range(params["max_iter"]):
-        order = torch.randperm(X_t.shape[0])
+        order = torch.randperm(X_t.shape[0], device=device)
         for start in range(0, X_t.shape[0], batch_size):
             rows = order[start : start + batch_size]
             optimizer.zero_grad(set_to_none=True)
             loss = torch.nn.functional.cross_entropy(model(X_t[rows]), y_t[rows])
             loss.backward()
             optimizer.step()
+    if str(device).startswith("cuda"):
+        torch.cuda.synchronize()
     return (time.perf_counter() - started) / params["max_iter"]
 
 
