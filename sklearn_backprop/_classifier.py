@@ -124,17 +124,17 @@ class BackpropClassifier(
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
 
-    on_interrupt : {'raise', 'stop'}, default='raise'
-        What Ctrl-C during training does once the model holds the weights of
-        the last completed epoch: 'raise' re-raises KeyboardInterrupt to the
-        caller, 'stop' ends training there with a warning and returns the
-        model, as if ``max_iter`` had been reached.
-
     class_weight : dict, 'balanced' or None, default=None
         Weights of the classes, multiplied into ``sample_weight``: a dict
         ``{label: weight}`` (unnamed classes weigh 1), or 'balanced' for
         ``n_samples / (n_classes * np.bincount(y))``. Not for multilabel
         targets; ``partial_fit`` takes a dict only.
+
+    on_interrupt : {'raise', 'stop'}, default='raise'
+        What Ctrl-C during training does once the model holds the weights of
+        the last completed epoch: 'raise' re-raises KeyboardInterrupt to the
+        caller, 'stop' ends training there with a warning and returns the
+        model, as if ``max_iter`` had been reached.
 
     Attributes
     ----------
@@ -200,7 +200,7 @@ class BackpropClassifier(
 
     See Also
     --------
-    sklearn.neural_network.MLPClassifier : scikit-learn's multi-layer perceptron.
+    sklearn.neural_network.MLPClassifier : The multi-layer perceptron of scikit-learn.
 
     Examples
     --------
