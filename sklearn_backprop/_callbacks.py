@@ -10,7 +10,7 @@ it needs.
 
 import sklearn
 
-from ._xp import copy, namespace
+from ._xp import copy, input_namespace, move, namespace
 
 try:
     from sklearn.callback import CallbackSupportMixin
@@ -40,6 +40,7 @@ class EpochReporter:
 
     def __init__(self, estimator, X, y, sample_weight, max_epochs):
         self._estimator = estimator
+        self._home = input_namespace(X)  # where the estimator's arrays live after fit
         self._data = {"X": X, "y": y}
         self._data["metadata"] = None if sample_weight is None else {"sample_weight": sample_weight}
         self._context = estimator._init_callback_context(max_subtasks=max_epochs)
@@ -48,12 +49,13 @@ class EpochReporter:
 
     def _weights(self):
         # Callable, so the copies are only made when a callback asks for the
-        # fitted estimator; copies, because training updates the arrays in place.
+        # fitted estimator; copies, because training updates the arrays in place;
+        # moved to where the data lives (L-BFGS trains on NumPy arrays).
         estimator = self._estimator
         xp = namespace(estimator.coefs_[0])
         return {
-            "coefs_": [copy(xp, coef) for coef in estimator.coefs_],
-            "intercepts_": [copy(xp, intercept) for intercept in estimator.intercepts_],
+            "coefs_": [move(copy(xp, coef), *self._home) for coef in estimator.coefs_],
+            "intercepts_": [move(copy(xp, bias), *self._home) for bias in estimator.intercepts_],
         }
 
     def epoch_begin(self):

@@ -400,6 +400,9 @@ class BackpropClassifier(
         X = validate_data(
             self, X, accept_sparse=["csr", "csc"], dtype=(xp.float64, xp.float32), reset=False
         )
+        if xp is not np and X.dtype != self.coefs_[0].dtype:
+            # NumPy promotes mixed dtypes in a product; not every library does.
+            X = xp.astype(X, self.coefs_[0].dtype)
         # Overflow shows up as non-finite logits, reported below in plain words.
         with np.errstate(over="ignore", invalid="ignore"):
             logits = forward(X, self.coefs_, self.intercepts_, self.activation, None)[-1]

@@ -32,10 +32,16 @@ from ._targets import (
     weigh_classes,
 )
 from ._training import train_epochs, train_lbfgs
-from ._xp import input_namespace, move, namespace, numpy_dtype, to_numpy
+from ._xp import device_of, input_namespace, move, namespace, numpy_dtype, to_numpy
 
 # Optimizer state entries that hold one array per parameter.
 _STATE_ARRAYS = ("velocities", "first_moments", "second_moments")
+
+
+def _location(array):
+    """``(namespace, device)`` of a model's array, as ``input_namespace`` gives them."""
+    xp = namespace(array)
+    return xp, None if xp is np else device_of(array)
 
 
 class TrainingMixin(HistoryMixin):
@@ -252,18 +258,32 @@ class TrainingMixin(HistoryMixin):
         train, validation = self._training_and_validation_sets(
             X, Y, sample_weight, rng, validation, incremental
         )
-        self._move_arrays(train_xp, device)
-        train = [move(array, train_xp, device) for array in train]
-        evaluate = None
-        if validation is not None:
-            validation = [move(array, train_xp, device) for array in validation]
-            evaluate = partial(self._evaluate, *validation)
-        # partial_fit is one step of the user's own loop: callbacks follow fit only.
-        reporter = (
-            SilentReporter()
-            if incremental
-            else epoch_reporter(self, *given, self.max_iter + (self.solver == "lbfgs"))
-        )
+        # Where the model's arrays go after this call: back where they were if
+        # anything fails before training starts, where X lives once it has.
+        home = _location(self.coefs_[0]) if resume else (xp, device)
+        try:
+            self._move_classes(xp, device)
+            self._move_weights(train_xp, device)
+            train = [move(array, train_xp, device) for array in train]
+            evaluate = None
+            if validation is not None:
+                validation = [move(array, train_xp, device) for array in validation]
+                evaluate = partial(self._evaluate, *validation)
+            # partial_fit is one step of the user's own loop: callbacks follow fit only.
+            reporter = (
+                SilentReporter()
+                if incremental
+                else epoch_reporter(self, *given, self.max_iter + (self.solver == "lbfgs"))
+            )
+            home = (xp, device)
+            self._train(train, evaluate, rng, incremental, reporter)
+        finally:
+            self._move_weights(*home)
+            self._move_classes(*home)
+        reporter.finish()
+        return self
+
+    def _train(self, train, evaluate, rng, incremental, reporter):
         try:
             if self.solver == "lbfgs":
                 self._fit_lbfgs(*train, evaluate, reporter)
@@ -276,23 +296,23 @@ class TrainingMixin(HistoryMixin):
                 f"Training interrupted after {self.n_iter_} epoch(s); the model holds "
                 "the weights of the last completed one.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
-        finally:
-            self._move_arrays(xp, device)
-        reporter.finish()
-        return self
 
-    def _move_arrays(self, xp, device):
-        """Move the weights, the optimizer's state and numeric classes to ``xp`` on ``device``."""
-        if to_numpy(self.classes_).dtype.kind in "biuf":  # labels such as strings stay NumPy
-            self.classes_ = move(self.classes_, xp, device)
+    def _move_weights(self, xp, device):
+        """Move the weights and the optimizer's state to namespace ``xp`` on ``device``."""
         self.coefs_ = [move(coef, xp, device) for coef in self.coefs_]
         self.intercepts_ = [move(intercept, xp, device) for intercept in self.intercepts_]
         state = self._optimizer_state
         for key in _STATE_ARRAYS:
             if key in state:
                 state[key] = [move(array, xp, device) for array in state[key]]
+
+    def _move_classes(self, xp, device):
+        # Labels that every library can hold and index with move; strings,
+        # objects and unsigned integers (torch cannot index those) stay NumPy.
+        if to_numpy(self.classes_).dtype.kind in "bif":
+            self.classes_ = move(self.classes_, xp, device)
 
     def _fit_stochastic(self, X, Y, sample_weight, evaluate, rng, incremental, reporter):
         n_samples = X.shape[0]
@@ -408,13 +428,15 @@ def move_to_numpy(estimator):
     'ndarray'
     """
     check_is_fitted(estimator)
-    moved = copy.copy(estimator)
-    moved.classes_ = np.array(to_numpy(estimator.classes_))
-    moved.coefs_ = [np.array(to_numpy(coef)) for coef in estimator.coefs_]
-    moved.intercepts_ = [np.array(to_numpy(bias)) for bias in estimator.intercepts_]
-    state = dict(estimator._optimizer_state)
-    for key in _STATE_ARRAYS:
-        if key in state:
-            state[key] = [np.array(to_numpy(array)) for array in state[key]]
-    moved._optimizer_state = state
-    return moved
+    state = estimator._optimizer_state
+    arrays = [
+        estimator.classes_, *estimator.coefs_, *estimator.intercepts_,
+        *(array for key in _STATE_ARRAYS for array in state.get(key, [])),
+    ]  # fmt: skip
+    # deepcopy copies everything else (the history too, so the two models
+    # train independently) and takes these NumPy copies in place of the arrays,
+    # without first copying them on their device.
+    memo = {id(array): np.array(to_numpy(array)) for array in arrays}
+    callbacks = getattr(estimator, "_skl_callbacks", None)
+    memo[id(callbacks)] = callbacks  # callbacks are shared, as clone shares them
+    return copy.deepcopy(estimator, memo)

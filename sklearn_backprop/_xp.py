@@ -18,12 +18,11 @@ from sklearn import get_config
 
 def namespace(*arrays):
     """The namespace of the core's arrays: NumPy for NumPy arrays and sparse matrices."""
-    others = [
-        array
-        for array in arrays
-        if array is not None and not isinstance(array, np.ndarray) and not sp.issparse(array)
-    ]
-    return array_api_compat.array_namespace(*others) if others else np
+    for array in arrays:  # the NumPy case first and fast: it runs for every batch
+        if array is not None and not isinstance(array, np.ndarray) and not sp.issparse(array):
+            others = [a for a in arrays if a is not None and not isinstance(a, np.ndarray)]
+            return array_api_compat.array_namespace(*others)
+    return np
 
 
 def input_namespace(X):
@@ -55,7 +54,7 @@ def to_numpy(array):
     xp = array_api_compat.array_namespace(array)
     if xp.__name__ == "array_api_strict":
         array = array.to_device(xp.Device("CPU_DEVICE"))
-    return np.from_dlpack(array)
+    return np.asarray(array)  # also what dask and others convert with
 
 
 def move(array, xp, device):
@@ -79,8 +78,11 @@ def into(xp, name, *args, out, **kwargs):
         return getattr(np, name)(*args, out=out, **kwargs)
     if name in _OPERATORS:  # operators take Python numbers in every version
         return _OPERATORS[name](*args)
-    # Python numbers as arguments of functions came with the 2024.12 standard;
-    # as arrays of the operand's dtype they work in every version.
+    if xp.__name__ != "array_api_strict":
+        return getattr(xp, name)(*args, **kwargs)
+    # Python numbers as arguments of functions came with the 2024.12 standard,
+    # which array-api-strict enforces; PyTorch and CuPy always took them (and
+    # a device array per call would cost them a transfer).
     array = next(arg for arg in args if not isinstance(arg, int | float))
     args = [
         xp.asarray(arg, dtype=array.dtype, device=device_of(array))

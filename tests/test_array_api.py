@@ -232,3 +232,97 @@ def test_scikit_learns_array_api_check_with_values(library, device_name, dtype):
             check_values=True,
             **device,
         )
+
+
+def test_a_scoring_callback_sees_the_model_where_the_data_lives_with_lbfgs():
+    torch = _torch()
+    callback = pytest.importorskip("sklearn.callback")
+    X, y = make_labelled("multiclass", n_samples=40, n_features=3, seed=0)
+    monitor = callback.ScoringMonitor(scoring="accuracy")
+    clf = BackpropClassifier(hidden_layer_sizes=(4,), solver="lbfgs", max_iter=3)
+    fit_quietly(clf.set_callbacks(monitor), torch.asarray(X), torch.asarray(y))
+    log = monitor.get_logs().data_as_pandas
+    scores = log[log["task_name"] == "epoch"]["accuracy"].dropna()
+    assert len(scores) == 3
+    assert scores.iloc[-1] == pytest.approx(clf.score(torch.asarray(X), torch.asarray(y)))
+
+
+class FailingSetup:
+    def setup(self, estimator, context):
+        raise RuntimeError("setup failed")
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context):
+        return False
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "adam"])
+def test_a_fit_failing_before_training_leaves_the_model_where_it_was(solver):
+    torch = _torch()
+    pytest.importorskip("sklearn.callback")
+    X, y = make_labelled("binary", n_samples=30, n_features=3, seed=0)
+    clf = BackpropClassifier(hidden_layer_sizes=(3,), solver=solver, max_iter=3, warm_start=True)
+    fit_quietly(clf, X, y)  # a NumPy model
+    before = [coef.copy() for coef in clf.coefs_]
+    with pytest.raises(RuntimeError, match="setup failed"):
+        clf.set_callbacks(FailingSetup()).fit(torch.asarray(X), torch.asarray(y))
+    assert all(isinstance(coef, np.ndarray) for coef in [*clf.coefs_, clf.classes_])
+    for coef, expected in zip(clf.coefs_, before, strict=True):
+        np.testing.assert_array_equal(coef, expected)
+
+
+def test_a_torch_model_predicts_input_of_another_dtype():
+    torch = _torch()
+    X, y = make_labelled("multiclass", n_samples=30, n_features=3, seed=0)
+    clf = fit_quietly(
+        BackpropClassifier(hidden_layer_sizes=(4,), max_iter=3), torch.asarray(X).float(), y
+    )
+    expected = clf.predict_proba(torch.asarray(X).float())
+    for X_other in (torch.asarray(X), torch.asarray(np.round(X * 10)).long()):
+        proba = clf.predict_proba(X_other)
+        assert proba.dtype == torch.float32
+    np.testing.assert_allclose(
+        clf.predict_proba(torch.asarray(X)).numpy(), expected.numpy(), rtol=1e-6
+    )
+
+
+def test_unsigned_labels_stay_numpy_and_predict_on_torch():
+    torch = _torch()
+    X, y = make_labelled("multiclass", n_samples=30, n_features=3, seed=0)
+    labels = (y + 5).astype(np.uint32)
+    clf = fit_quietly(
+        BackpropClassifier(hidden_layer_sizes=(4,), max_iter=3), torch.asarray(X), labels
+    )
+    assert isinstance(clf.classes_, np.ndarray)
+    assert set(clf.predict(torch.asarray(X)).tolist()) <= {5, 6, 7}
+
+
+def test_move_to_numpy_copies_the_history_too():
+    torch = _torch()
+    X, y = make_labelled("binary", n_samples=30, n_features=3, seed=0)
+    clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), torch.asarray(X), y)
+    on_host = move_to_numpy(clf)
+    clf.partial_fit(torch.asarray(X), y)
+    assert (on_host.n_iter_, len(on_host.loss_curve_), len(on_host.history_)) == (3, 3, 3)
+    assert len(clf.loss_curve_) == 4
+
+
+def test_dask_arrays_are_converted_without_dispatch():
+    dask_array = pytest.importorskip("dask.array")
+    X, y = make_labelled("binary", n_samples=40, n_features=3, seed=0)
+    with sklearn.config_context(array_api_dispatch=False):
+        clf = fit_quietly(
+            BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3, random_state=0),
+            dask_array.from_array(X, chunks=20),
+            y,
+            sample_weight=dask_array.from_array(np.ones(len(y)), chunks=20),
+        )
+        reference = fit_quietly(
+            BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3, random_state=0), X, y
+        )
+    np.testing.assert_array_equal(clf.coefs_[0], reference.coefs_[0])
