@@ -81,8 +81,9 @@ def _matmul(a, b, out=None):
 
 
 def _squared_norm(xp, array):
-    # np.vdot needs no temporary the size of the weights.
-    return float(np.vdot(array, array) if xp is np else xp.sum(array * array))
+    # np.vdot needs no temporary the size of the weights. Elsewhere the sum
+    # stays on the device, so that the penalty is read back once, not per layer.
+    return float(np.vdot(array, array)) if xp is np else xp.sum(array * array)
 
 
 def forward(X, coefs, intercepts, activation, out_activation, outputs=None):
@@ -140,7 +141,7 @@ def loss_and_gradients(
         penalty_grads = workspace.penalty_grads
     activations = forward(X, coefs, intercepts, activation, out_activation, outputs)
     total_weight = float(n_samples if sample_weight is None else xp.sum(sample_weight))
-    penalty = sum(_squared_norm(xp, coef) for coef in coefs)
+    penalty = float(sum(_squared_norm(xp, coef) for coef in coefs))
     value = loss_value(loss, out_activation, Y, activations[-1], sample_weight)
     value += 0.5 * alpha * penalty / total_weight
 
