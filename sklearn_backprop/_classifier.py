@@ -13,7 +13,7 @@ from ._fitting import TrainingMixin
 from ._losses import OUTPUT_ACTIVATIONS
 from ._network import forward
 from ._version import VersionedPickleMixin
-from ._xp import device_of, input_namespace, into, namespace, to_numpy
+from ._xp import check_same_namespace, input_namespace, into, namespace, to_numpy
 
 
 class BackpropClassifier(
@@ -396,7 +396,7 @@ class BackpropClassifier(
     def _logits(self, X, method):
         check_is_fitted(self)
         xp, device = input_namespace(X)
-        self._check_namespace(xp, device, method)
+        check_same_namespace(self.coefs_[0], xp, device, f"{type(self).__name__}.{method}()")
         X = validate_data(
             self, X, accept_sparse=["csr", "csc"], dtype=(xp.float64, xp.float32), reset=False
         )
@@ -415,20 +415,6 @@ class BackpropClassifier(
                 "for it. Scale the input (e.g. with StandardScaler), as for training."
             )
         return logits
-
-    def _check_namespace(self, xp, device, method):
-        model_xp, model_device = namespace(self.coefs_[0]), device_of(self.coefs_[0])
-        if model_xp is xp and (xp is np or model_device == device):
-            return
-        where = "NumPy" if xp is np else f"{xp.__name__} on {device}"
-        raise ValueError(
-            f"Inputs passed to {type(self).__name__}.{method}() must use the same "
-            "namespace and the same device as those passed to fit(): the model's arrays "
-            f"are {model_xp.__name__} on {model_device}, the input computes in {where}. "
-            "Pass X from the library and device of the training data, with "
-            "sklearn.set_config(array_api_dispatch=True), or move the model with "
-            "sklearn_backprop.move_to_numpy(model)."
-        )
 
     def _predict_proba(self, X, method):
         logits = self._logits(X, method)

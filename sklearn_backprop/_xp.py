@@ -43,6 +43,25 @@ def device_of(array):
     return array_api_compat.device(array)
 
 
+def check_same_namespace(model_array, xp, device, caller):
+    """Refuse input computing in ``(xp, device)`` for a model whose arrays live elsewhere.
+
+    The wording follows scikit-learn's ``check_same_namespace``.
+    """
+    model_xp, model_device = namespace(model_array), device_of(model_array)
+    if model_xp is xp and (xp is np or model_device == device):
+        return
+    where = "NumPy" if xp is np else f"{xp.__name__} on {device}"
+    raise ValueError(
+        f"Inputs passed to {caller} must use the same namespace and the same device as "
+        "those passed to fit(): the model's arrays are "
+        f"{model_xp.__name__} on {model_device}, the input computes in {where}. Pass X "
+        "from the library and device of the training data, with "
+        "sklearn.set_config(array_api_dispatch=True), or move the model with "
+        "sklearn_backprop.move_to_numpy(model)."
+    )
+
+
 def to_numpy(array):
     """``array`` as a NumPy array on the host (NumPy arrays and others pass through)."""
     if not array_api_compat.is_array_api_obj(array) or isinstance(array, np.ndarray):
