@@ -2,6 +2,7 @@
 
     git worktree add /tmp/baseline <commit>
     python benchmarks/compare_revisions.py /tmp/baseline [--solver adam] [--rounds 7]
+        [--problem wide] [--dtype float64]
 
 Each round fits the same network once with the baseline's package and once
 with this checkout's, each in a fresh process, alternating which goes first;
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parents[1]
+PROBLEMS = {"mnist": (60_000, 784, 10), "wide": (100_000, 100, 2)}
 
 # Runs in a child process with the package under test first on sys.path.
 CHILD = """
@@ -55,12 +57,17 @@ def main():
     parser.add_argument("--solver", default="sgd", choices=["sgd", "adam"])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument(
+        "--problem", default="mnist", choices=list(PROBLEMS), help="bench_fit.py's problems"
+    )
+    parser.add_argument("--dtype", default="float32", choices=["float32", "float64"])
     args = parser.parse_args()
 
-    rng = np.random.default_rng(0)  # 60,000 x 784 float32, 10 classes: MNIST-sized
-    centers = rng.normal(size=(10, 784))
-    y = rng.integers(0, 10, 60_000)
-    X = (centers[y] + 2.0 * rng.normal(size=(60_000, 784))).astype(np.float32)
+    n_samples, n_features, n_classes = PROBLEMS[args.problem]
+    rng = np.random.default_rng(0)  # class blobs, as in bench_fit.py
+    centers = rng.normal(size=(n_classes, n_features))
+    y = rng.integers(0, n_classes, n_samples)
+    X = (centers[y] + 2.0 * rng.normal(size=(n_samples, n_features))).astype(args.dtype)
     with tempfile.TemporaryDirectory() as tmp:
         data_path = Path(tmp) / "data.npz"
         np.savez(data_path, X=X, y=y)
@@ -75,6 +82,8 @@ def main():
                 losses[name] = loss
     medians = {name: float(np.median(values)) for name, values in times.items()}
     result = {
+        "problem": args.problem,
+        "dtype": args.dtype,
         "solver": args.solver,
         "seconds_per_epoch_median": medians,
         "ratio_this_over_baseline": medians["this checkout"] / medians["baseline"],
