@@ -11,7 +11,7 @@ from ._callbacks import CallbackSupportMixin
 from ._compat import Interval, Options, StrOptions, _fit_context
 from ._fitting import TrainingMixin
 from ._losses import OUTPUT_ACTIVATIONS
-from ._network import forward
+from ._network import network_output
 from ._version import VersionedPickleMixin
 from ._xp import check_same_namespace, input_namespace, into, namespace, to_numpy
 
@@ -405,7 +405,7 @@ class BackpropClassifier(
             X = xp.astype(X, self.coefs_[0].dtype)
         # Overflow shows up as non-finite logits, reported below in plain words.
         with np.errstate(over="ignore", invalid="ignore"):
-            logits = forward(X, self.coefs_, self.intercepts_, self.activation, None)[-1]
+            logits = network_output(X, self.coefs_, self.intercepts_, self.activation, None)
         bad_rows = ~xp.all(xp.isfinite(logits), axis=1)
         if xp.any(bad_rows):
             bad_rows = to_numpy(bad_rows)

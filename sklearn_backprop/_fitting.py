@@ -21,7 +21,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from ._callbacks import SilentReporter, epoch_reporter
 from ._history import HistoryMixin
 from ._losses import loss_value
-from ._network import forward, init_params, loss_and_gradients
+from ._network import init_params, loss_and_gradients, network_output
 from ._optimizers import ADAPTIVE_DIVISOR, ADAPTIVE_FLOOR, OPTIMIZERS, invscaling_rate
 from ._targets import (
     binarize,
@@ -211,9 +211,9 @@ class TrainingMixin(HistoryMixin):
         return (X, Y, sample_weight), (X_val, Y_val, sample_weight_val)
 
     def _evaluate(self, X_val, Y_val, sample_weight_val):
-        probabilities = forward(
+        probabilities = network_output(
             X_val, self.coefs_, self.intercepts_, self.activation, self.out_activation_
-        )[-1]
+        )
         loss = loss_value(self.loss, self.out_activation_, Y_val, probabilities, sample_weight_val)
         xp = namespace(probabilities)
         if self._multilabel:

@@ -110,6 +110,36 @@ def forward(X, coefs, intercepts, activation, out_activation, outputs=None):
     return activations
 
 
+# Rows per block in ``network_output``: the widest hidden layer's block takes about
+# this many bytes, which stay in the CPU's cache between the layers.
+_BLOCK_BYTES = 2**21
+
+
+def network_output(X, coefs, intercepts, activation, out_activation):
+    """The network's output for ``X``: the last of ``forward``'s arrays, in less time and memory.
+
+    A dense NumPy ``X`` goes through the network a block of rows at a time,
+    into one preallocated result: each block's hidden activations are
+    still in the cache when the next layer reads them, and a prediction
+    needs one block's activations beyond its result however many rows
+    ``X`` has. Other inputs go through ``forward`` whole.
+    """
+    if namespace(coefs[0]) is not np or sp.issparse(X) or len(coefs) == 1:
+        return forward(X, coefs, intercepts, activation, out_activation)[-1]
+    dtype = np.result_type(X, coefs[0])
+    widths = [coef.shape[1] for coef in coefs]
+    block_rows = max(1, _BLOCK_BYTES // (dtype.itemsize * max(widths[:-1])))
+    hidden = [np.empty((min(block_rows, X.shape[0]), width), dtype) for width in widths[:-1]]
+    result = np.empty((X.shape[0], widths[-1]), dtype)
+    for start in range(0, X.shape[0], block_rows):
+        block = X[start : start + block_rows]
+        outputs = [array[: block.shape[0]] for array in hidden] + [
+            result[start : start + block.shape[0]]
+        ]
+        forward(block, coefs, intercepts, activation, out_activation, outputs)
+    return result
+
+
 def loss_and_gradients(
     X,
     Y,

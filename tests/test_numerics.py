@@ -4,12 +4,14 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from scipy.special import expit
 from scipy.special import softmax as scipy_softmax
 
-from sklearn_backprop import BackpropClassifier
+from sklearn_backprop import BackpropClassifier, _network
 from sklearn_backprop._activations import ACTIVATIONS, DERIVATIVES, logistic
 from sklearn_backprop._losses import loss_value, softmax
+from sklearn_backprop._network import forward, init_params, network_output
 
 DTYPES = [np.float32, np.float64]
 REFERENCE = {
@@ -107,3 +109,31 @@ def test_training_and_prediction_on_huge_inputs_emit_no_warnings(kind, dtype):
     if kind != "multilabel":
         np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
     np.testing.assert_allclose(np.exp(log_proba), proba, atol=1e-6)
+
+
+@pytest.mark.parametrize("out_activation", [None, "softmax", "logistic"])
+@pytest.mark.parametrize(
+    ("X_dtype", "coef_dtype"),
+    [(np.float32, np.float32), (np.float64, np.float64), (np.float32, np.float64)],
+)
+def test_network_output_in_blocks_equals_the_whole_forward_pass(
+    monkeypatch, X_dtype, coef_dtype, out_activation
+):
+    # 2 kB blocks: 20-row blocks at the widest layer (13 float64 units), so
+    # 107 rows make five full blocks and a short one.
+    monkeypatch.setattr(_network, "_BLOCK_BYTES", 20 * 13 * 8)
+    rng = np.random.default_rng(0)
+    coefs, intercepts = init_params([6, 13, 5, 4], "tanh", np.random.RandomState(0), coef_dtype)
+    X = rng.normal(size=(107, 6)).astype(X_dtype)
+    expected = forward(X, coefs, intercepts, "tanh", out_activation)[-1]
+    got = network_output(X, coefs, intercepts, "tanh", out_activation)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)
+    # The same from a Fortran-ordered and from a sparse X (which goes whole).
+    np.testing.assert_array_equal(
+        network_output(np.asfortranarray(X), coefs, intercepts, "tanh", out_activation), expected
+    )
+    # Sparse products add up in another order: equal to rounding.
+    sparse = network_output(sp.csr_matrix(X), coefs, intercepts, "tanh", out_activation)
+    tolerance = 1e-6 if np.float32 in (X_dtype, coef_dtype) and X_dtype == coef_dtype else 1e-12
+    np.testing.assert_allclose(sparse, expected, rtol=tolerance, atol=tolerance)
