@@ -22,7 +22,14 @@ from ._callbacks import SilentReporter, epoch_reporter
 from ._history import HistoryMixin
 from ._losses import loss_value
 from ._network import init_params, loss_and_gradients, network_output
-from ._optimizers import ADAPTIVE_DIVISOR, ADAPTIVE_FLOOR, OPTIMIZERS, invscaling_rate
+from ._optimizers import (
+    ADAPTIVE_DIVISOR,
+    ADAPTIVE_FLOOR,
+    OPTIMIZERS,
+    STATE_ARRAYS,
+    invscaling_rate,
+    packed_step,
+)
 from ._targets import (
     binarize,
     check_positive_total,
@@ -35,7 +42,6 @@ from ._training import train_epochs, train_lbfgs
 from ._xp import device_of, input_namespace, move, namespace, numpy_dtype, to_numpy
 
 # Optimizer state entries that hold one array per parameter.
-_STATE_ARRAYS = ("velocities", "first_moments", "second_moments")
 
 
 def _location(array):
@@ -304,7 +310,7 @@ class TrainingMixin(HistoryMixin):
         self.coefs_ = [move(coef, xp, device) for coef in self.coefs_]
         self.intercepts_ = [move(intercept, xp, device) for intercept in self.intercepts_]
         state = self._optimizer_state
-        for key in _STATE_ARRAYS:
+        for key in STATE_ARRAYS:
             if key in state:
                 state[key] = [move(array, xp, device) for array in state[key]]
 
@@ -344,10 +350,16 @@ class TrainingMixin(HistoryMixin):
 
         early_stopping = self.early_stopping and evaluate is not None
         self._start_call(validation=evaluate is not None)
+        step = partial(optimizer_step, **step_settings)
+        if namespace(self.coefs_[0]) is np:
+            step, params = packed_step(step, self.coefs_ + self.intercepts_, state)
+            self.coefs_, self.intercepts_ = params[: len(self.coefs_)], params[len(self.coefs_) :]
+        else:
+            step = partial(step, state=state)
         stopped_early = train_epochs(
             X, Y, sample_weight, self.coefs_ + self.intercepts_,
             gradient=self._gradient(),
-            step=partial(optimizer_step, state=state, **step_settings),
+            step=step,
             batch_size=self._batch_size(n_samples),
             max_epochs=1 if incremental else self.max_iter,
             shuffle=self.shuffle, rng=rng,
@@ -431,7 +443,7 @@ def move_to_numpy(estimator):
     state = estimator._optimizer_state
     arrays = [
         estimator.classes_, *estimator.coefs_, *estimator.intercepts_,
-        *(array for key in _STATE_ARRAYS for array in state.get(key, [])),
+        *(array for key in STATE_ARRAYS for array in state.get(key, [])),
     ]  # fmt: skip
     # deepcopy copies everything else (the history too, so the two models
     # train independently) and takes these NumPy copies in place of the arrays,

@@ -20,6 +20,7 @@ import scipy.sparse as sp
 
 from ._activations import ACTIVATIONS, DERIVATIVES
 from ._losses import OUTPUT_ACTIVATIONS, loss_value, output_delta
+from ._optimizers import packed_empty
 from ._xp import into, namespace
 
 
@@ -57,8 +58,12 @@ class Workspace:
         self.inputs, self.activations = rows[0], rows[1:]
         self.deltas = [np.empty((batch_size, units), dtype) for units in layer_units[1:]]
         self.targets = np.empty((batch_size, layer_units[-1]), dtype)
-        self.coef_grads = [np.empty(shape, dtype) for shape in itertools.pairwise(layer_units)]
-        self.intercept_grads = [np.empty(units, dtype) for units in layer_units[1:]]
+        # The gradients are views of one array, in the parameters' order
+        # (coefs, then intercepts), for _optimizers.packed_step.
+        n_layers = len(layer_units) - 1
+        shapes = [*itertools.pairwise(layer_units), *((units,) for units in layer_units[1:])]
+        grads = packed_empty(shapes, dtype)[1]
+        self.coef_grads, self.intercept_grads = grads[:n_layers], grads[n_layers:]
         self.penalty_grads = [np.empty_like(grad) for grad in self.coef_grads]
 
     @classmethod

@@ -14,7 +14,12 @@ other Array API namespaces get the same arithmetic with new arrays).
 
 import math
 
+import numpy as np
+
 from ._xp import into, namespace
+
+# The keys of an optimizer state that hold one array per parameter.
+STATE_ARRAYS = ("velocities", "first_moments", "second_moments")
 
 
 def sgd_init(params, learning_rate):
@@ -90,3 +95,52 @@ def invscaling_rate(learning_rate_init, samples_seen, power_t):
 # 'adaptive' divides the rate by this when training stalls, down to the floor.
 ADAPTIVE_DIVISOR = 5.0
 ADAPTIVE_FLOOR = 1e-6
+
+
+def packed_empty(shapes, dtype):
+    """One new 1-D NumPy array and views of it end to end, shaped ``shapes``."""
+    flat = np.empty(sum(math.prod(shape) for shape in shapes), dtype)
+    views, start = [], 0
+    for shape in shapes:
+        views.append(flat[start : start + math.prod(shape)].reshape(shape))
+        start += views[-1].size
+    return flat, views
+
+
+def pack(arrays):
+    """Copy NumPy ``arrays`` end to end into one array; return it and the views of it."""
+    flat, views = packed_empty([array.shape for array in arrays], arrays[0].dtype)
+    for view, array in zip(views, arrays, strict=True):
+        view[...] = array
+    return flat, views
+
+
+def packed_step(step, params, state):
+    """``step`` on NumPy parameters, gradients and optimizer state packed into one array each.
+
+    The arithmetic of a step is elementwise, so one call on the packed
+    arrays does for every parameter what a call per parameter does, with
+    the same result; for a small network, those calls' overhead is most of
+    the step's time (SGD: 57 against 22 us a step for 100 inputs, 128
+    hidden units, float32). Packs ``params`` and the state's arrays, which
+    become views of the packed ones; returns the packed step, which expects
+    gradients packed the same way (the Workspace's), and the parameters'
+    views for the caller to train.
+    """
+    flat_params, views = pack(params)
+    flat_moments = {}
+    for key in STATE_ARRAYS:
+        if key in state:
+            flat_moments[key], state[key] = pack(state[key])
+
+    def step_packed(params, grads):
+        flat_grads = grads[0].base
+        if flat_grads is None or flat_grads.size != flat_params.size:
+            raise ValueError("packed_step needs the gradients packed like the parameters.")
+        # The step reads the current learning rate and counts steps in the
+        # state: hand it the state with the packed arrays, then keep its counts.
+        flat_state = {**state, **{key: [flat] for key, flat in flat_moments.items()}}
+        step([flat_params], [flat_grads], flat_state)
+        state.update({key: flat_state[key] for key in state if key not in flat_moments})
+
+    return step_packed, views

@@ -1,9 +1,21 @@
-"""Each optimizer step against its textbook formula, written out independently."""
+"""Each optimizer step against its textbook formula, written out independently.
+
+And the packed step (one array for all parameters) against the step per array."""
+
+from functools import partial
 
 import numpy as np
 import pytest
 
-from sklearn_backprop._optimizers import adam_init, adam_step, sgd_init, sgd_step
+from sklearn_backprop._optimizers import (
+    OPTIMIZERS,
+    adam_init,
+    adam_step,
+    packed_empty,
+    packed_step,
+    sgd_init,
+    sgd_step,
+)
 
 
 def _params_and_grads(seed=0):
@@ -67,3 +79,47 @@ def test_sgd_with_zero_momentum_is_plain_gradient_descent():
     sgd_step(params, step_grads, state, momentum=0.0, nesterovs_momentum=True)
     for got, before, grad in zip(params, start, grads_per_step[0], strict=True):
         np.testing.assert_allclose(got, before - 0.5 * grad, rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "settings"),
+    [
+        ("sgd", {"momentum": 0.9, "nesterovs_momentum": True}),
+        ("sgd", {"momentum": 0.5, "nesterovs_momentum": False}),
+        ("adam", {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8}),
+    ],
+)
+def test_packed_step_is_the_step_on_each_array(optimizer, settings):
+    init, step = OPTIMIZERS[optimizer]
+    params, grads_per_step = _params_and_grads()
+    separate = [p.copy() for p in params]
+    separate_state = init(separate, 0.1)
+    packed_state = init(params, 0.1)
+    step_packed, packed = packed_step(partial(step, **settings), params, packed_state)
+    assert all(view.base is packed[0].base for view in packed)
+    grad_views = packed_empty([p.shape for p in params], params[0].dtype)[1]
+    for number, grads in enumerate(grads_per_step):
+        if number == 2:  # a schedule changes the rate between steps
+            separate_state["learning_rate"] = packed_state["learning_rate"] = 0.03
+        for view, grad in zip(grad_views, grads, strict=True):
+            view[...] = grad
+        step_packed(packed, grad_views)
+        step(separate, [g.copy() for g in grads], separate_state, **settings)
+    for got, want in zip(packed, separate, strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert packed_state.keys() == separate_state.keys()
+    for key, value in separate_state.items():
+        if isinstance(value, list):  # the moments: views of the packed ones
+            for got, want in zip(packed_state[key], value, strict=True):
+                np.testing.assert_array_equal(got, want)
+        else:  # the rate, Adam's step count
+            assert packed_state[key] == value
+
+
+def test_packed_step_refuses_gradients_packed_otherwise():
+    params, grads_per_step = _params_and_grads()
+    step_packed, packed = packed_step(
+        partial(sgd_step, momentum=0.9, nesterovs_momentum=True), params, sgd_init(params, 0.1)
+    )
+    with pytest.raises(ValueError, match="packed like the parameters"):
+        step_packed(packed, grads_per_step[0])
