@@ -1,10 +1,10 @@
-"""Peak memory that fit allocates beyond its input, BackpropClassifier and MLPClassifier.
+"""Peak memory that fit and predict_proba allocate beyond their input, ours and MLPClassifier's.
 
     python benchmarks/bench_memory.py                 # 60,000 x 784 float32 (179 MiB)
     python benchmarks/bench_memory.py --rows 700000   # 2.0 GiB, ours only
 
 numpy reports its allocations to tracemalloc, so the traced peak during
-``fit`` is what training allocated on top of the data already in memory.
+``fit`` (``predict_proba``) is what it allocated on top of the data already in memory.
 """
 
 import argparse
@@ -19,11 +19,11 @@ from sklearn.neural_network import MLPClassifier
 from sklearn_backprop import BackpropClassifier
 
 
-def peak_mib(model, X, y):
+def peak_mib(method, *args):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         tracemalloc.start()
-        model.fit(X, y)
+        method(*args)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
     return peak / 2**20
@@ -50,11 +50,21 @@ def main():
     models = [("BackpropClassifier", BackpropClassifier)]
     if args.rows <= 100_000:
         models.append(("MLPClassifier", MLPClassifier))
+    fitted = {}
     for epochs in (1, 3):
         params = settings("sgd", 128, 256, epochs)
         for name, model_class in models:
-            peak = peak_mib(model_class(**params), X, y)
+            model = model_class(**params)
+            peak = peak_mib(model.fit, X, y)
+            fitted[name] = model
             print(f"{name:>18}, {epochs} epoch(s): peak {peak:6.1f} MiB allocated during fit")
+    result_mib = X.shape[0] * 10 * X.itemsize / 2**20
+    for name, model in fitted.items():
+        peak = peak_mib(model.predict_proba, X)
+        print(
+            f"{name:>18}, predict_proba: peak {peak:6.1f} MiB allocated "
+            f"(the result itself: {result_mib:.1f} MiB)"
+        )
 
 
 if __name__ == "__main__":
