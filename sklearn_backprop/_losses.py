@@ -25,15 +25,6 @@ def softmax(z):
 OUTPUT_ACTIVATIONS = {"logistic": logistic, "softmax": softmax}
 
 
-def _clip_probabilities(y_prob):
-    # A saturated output is exactly 0 or 1 in floating point; clipping to the
-    # dtype's epsilon keeps log() finite and caps the loss of one output at
-    # about 36 (float64) or 16 (float32) instead of returning inf.
-    xp = namespace(y_prob)
-    eps = xp.finfo(y_prob.dtype).eps
-    return into(xp, "clip", y_prob, eps, 1 - eps, out=None)
-
-
 def _mean_over_samples(losses, sample_weight):
     """The (weighted) mean over rows of ``losses``, summed over its columns if 2-D."""
     # np.average and np.mean do the same with enough Python overhead to show
@@ -46,10 +37,16 @@ def _mean_over_samples(losses, sample_weight):
 
 
 def binary_log_loss(y_true, y_prob, sample_weight=None):
-    """Cross-entropy of independent sigmoid outputs (binary, multilabel)."""
+    """Cross-entropy of independent sigmoid outputs (binary, multilabel) against 0/1 targets."""
+    # Each output's loss is minus the log of the probability it gave to what
+    # was observed: p where the target is 1, 1 - p where it is 0 (one log an
+    # output, not two). A saturated output is exactly 0 or 1 in floating
+    # point; the floor at the dtype's epsilon keeps the log finite and caps
+    # the loss of one output at about 36 (float64) or 16 (float32).
     xp = namespace(y_prob)
-    y_prob = _clip_probabilities(y_prob)
-    losses = -(y_true * xp.log(y_prob) + (1 - y_true) * xp.log1p(-y_prob))
+    observed_prob = xp.where(y_true > 0, y_prob, 1 - y_prob)
+    eps = xp.finfo(y_prob.dtype).eps
+    losses = -xp.log(into(xp, "maximum", observed_prob, eps, out=observed_prob))
     return _mean_over_samples(losses, sample_weight)
 
 

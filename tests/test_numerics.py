@@ -7,6 +7,7 @@ import pytest
 import scipy.sparse as sp
 from scipy.special import expit
 from scipy.special import softmax as scipy_softmax
+from sklearn.metrics import log_loss
 
 from sklearn_backprop import BackpropClassifier, _network
 from sklearn_backprop._activations import ACTIVATIONS, DERIVATIVES, logistic
@@ -137,3 +138,29 @@ def test_network_output_in_blocks_equals_the_whole_forward_pass(
     sparse = network_output(sp.csr_matrix(X), coefs, intercepts, "tanh", out_activation)
     tolerance = 1e-6 if np.float32 in (X_dtype, coef_dtype) and X_dtype == coef_dtype else 1e-12
     np.testing.assert_allclose(sparse, expected, rtol=tolerance, atol=tolerance)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_outputs", [1, 3])
+def test_log_losses_equal_scikit_learns(n_outputs, dtype, weighted):
+    rng = np.random.default_rng(0)
+    weights = rng.uniform(0.5, 2, 40) if weighted else None
+    tolerance = 1e-5 if dtype == np.float32 else 1e-12
+    # Independent sigmoid outputs: the sum over outputs of each one's log loss.
+    Y = (rng.random((40, n_outputs)) > 0.5).astype(dtype)
+    P = rng.uniform(0.01, 0.99, (40, n_outputs)).astype(dtype)
+    expected = sum(log_loss(Y[:, j], P[:, j], sample_weight=weights) for j in range(n_outputs))
+    got = loss_value(
+        "log_loss", "logistic", Y, P, None if weights is None else weights.astype(dtype)
+    )
+    np.testing.assert_allclose(got, expected, rtol=tolerance)
+    if n_outputs > 1:  # softmax outputs against one-hot rows
+        labels = rng.integers(0, n_outputs, 40)
+        P = scipy_softmax(rng.normal(size=(40, n_outputs)), axis=1).astype(dtype)
+        expected = log_loss(labels, P, sample_weight=weights, labels=range(n_outputs))
+        one_hot = np.eye(n_outputs, dtype=dtype)[labels]
+        got = loss_value(
+            "log_loss", "softmax", one_hot, P, None if weights is None else weights.astype(dtype)
+        )
+        np.testing.assert_allclose(got, expected, rtol=tolerance)
