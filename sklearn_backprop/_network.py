@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from ._activations import ACTIVATIONS, DERIVATIVES
 from ._losses import OUTPUT_ACTIVATIONS, loss_value, output_delta
-from ._optimizers import packed_empty
+from ._optimizers import pack, packed_empty
 from ._xp import into, namespace
 
 
@@ -33,17 +33,17 @@ def init_params(layer_units, activation, rng, dtype):
     drew from a standard normal, which saturates sigmoid units of a layer with
     more than a handful of inputs. The draws happen in MLPClassifier's order,
     so the same ``random_state`` gives the same initial network (NumPy arrays,
-    in every namespace: the caller moves them).
+    in every namespace: the caller moves them), packed in one array for
+    ``_optimizers.packed_step``.
     """
     factor = 2.0 if activation == "logistic" else 6.0
     coefs, intercepts = [], []
     for fan_in, fan_out in itertools.pairwise(layer_units):
         bound = np.sqrt(factor / (fan_in + fan_out))
-        coef = rng.uniform(-bound, bound, (fan_in, fan_out))
-        intercept = rng.uniform(-bound, bound, fan_out)
-        coefs.append(coef.astype(dtype, copy=False))
-        intercepts.append(intercept.astype(dtype, copy=False))
-    return coefs, intercepts
+        coefs.append(rng.uniform(-bound, bound, (fan_in, fan_out)))
+        intercepts.append(rng.uniform(-bound, bound, fan_out))
+    params = pack([array.astype(dtype, copy=False) for array in coefs + intercepts])[1]
+    return params[: len(coefs)], params[len(coefs) :]
 
 
 class Workspace:

@@ -307,3 +307,20 @@ def test_zero_weight_is_removal_and_integer_weight_is_repetition(iris):
     repeated = quiet_fit(small_clf(**settings), X.repeat(weights, axis=0), y.repeat(weights))
     np.testing.assert_allclose(weighted.loss_curve_, repeated.loss_curve_, rtol=1e-10)
     np.testing.assert_allclose(weighted.predict_proba(X), repeated.predict_proba(X), rtol=1e-9)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_training_updates_the_models_arrays_in_place(iris, solver):
+    # As in MLPClassifier: an array taken from coefs_ or intercepts_ stays the
+    # model's, through partial_fit and warm-started fits (the NumPy fast path
+    # trains the parameters packed in one array, and must not swap them out).
+    X, y = iris
+    clf = BackpropClassifier(solver=solver, random_state=0, max_iter=3, warm_start=True)
+    quiet(clf.partial_fit, X, y, classes=np.unique(y))
+    arrays = clf.coefs_ + clf.intercepts_
+    before = [array.copy() for array in arrays]
+    quiet(clf.partial_fit, X, y)
+    quiet(clf.fit, X, y)
+    for array, model_array, old in zip(arrays, clf.coefs_ + clf.intercepts_, before, strict=True):
+        assert array is model_array
+        assert not np.array_equal(array, old)

@@ -11,6 +11,7 @@ from sklearn_backprop._optimizers import (
     OPTIMIZERS,
     adam_init,
     adam_step,
+    pack,
     packed_empty,
     packed_step,
     sgd_init,
@@ -123,3 +124,20 @@ def test_packed_step_refuses_gradients_packed_otherwise():
     )
     with pytest.raises(ValueError, match="packed like the parameters"):
         step_packed(packed, grads_per_step[0])
+
+
+def test_pack_keeps_packed_arrays_and_copies_the_others():
+    params, _ = _params_and_grads()
+    flat, views = pack(params)
+    assert all(view.base is flat for view in views)
+    for view, param in zip(views, params, strict=True):
+        np.testing.assert_array_equal(view, param)
+    same_flat, same_views = pack(views)
+    assert same_flat is flat
+    assert all(a is b for a, b in zip(same_views, views, strict=True))
+    # Views of one array in another order, or not covering it, are copied.
+    for others in (views[::-1], views[:1]):
+        other_flat, copies = pack(others)
+        assert other_flat is not flat
+        for copy, view in zip(copies, others, strict=True):
+            np.testing.assert_array_equal(copy, view)
