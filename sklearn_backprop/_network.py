@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from ._activations import ACTIVATIONS, DERIVATIVES
 from ._losses import OUTPUT_ACTIVATIONS, loss_value, output_delta
-from ._optimizers import pack, packed_empty
+from ._packing import pack, packed_empty
 from ._xp import into, namespace
 
 

@@ -11,12 +11,11 @@ from sklearn_backprop._optimizers import (
     OPTIMIZERS,
     adam_init,
     adam_step,
-    pack,
-    packed_empty,
     packed_step,
     sgd_init,
     sgd_step,
 )
+from sklearn_backprop._packing import pack, packed_empty
 
 
 def _params_and_grads(seed=0):
