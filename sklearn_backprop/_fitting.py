@@ -30,6 +30,7 @@ from ._optimizers import (
     invscaling_rate,
     packed_step,
 )
+from ._packing import pack
 from ._targets import (
     binarize,
     check_positive_total,
@@ -52,6 +53,16 @@ def _location(array):
 
 class TrainingMixin(HistoryMixin):
     """Sets up and runs training for BackpropClassifier (reads its parameters)."""
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        # A pickle (or a deep copy) stores each weight array on its own. Packed
+        # again now rather than at the next fit (see _packing), they are the
+        # arrays that training will update, as they were before pickling.
+        params = getattr(self, "coefs_", []) + getattr(self, "intercepts_", [])
+        if params and all(isinstance(param, np.ndarray) for param in params):
+            params = pack(params)[1]
+            self.coefs_, self.intercepts_ = params[: len(self.coefs_)], params[len(self.coefs_) :]
 
     def _validated_hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes

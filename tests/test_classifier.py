@@ -3,6 +3,7 @@
 import pickle
 import re
 import warnings
+from copy import deepcopy
 
 import joblib
 import numpy as np
@@ -322,5 +323,21 @@ def test_training_updates_the_models_arrays_in_place(iris, solver):
     quiet(clf.partial_fit, X, y)
     quiet(clf.fit, X, y)
     for array, model_array, old in zip(arrays, clf.coefs_ + clf.intercepts_, before, strict=True):
+        assert array is model_array
+        assert not np.array_equal(array, old)
+
+
+@pytest.mark.parametrize("round_trip", ["pickle", "deepcopy"])
+def test_a_restored_model_updates_its_arrays_in_place(iris, round_trip):
+    X, y = iris
+    clf = BackpropClassifier(random_state=0, max_iter=3)
+    quiet(clf.partial_fit, X, y, classes=np.unique(y))
+    restored = pickle.loads(pickle.dumps(clf)) if round_trip == "pickle" else deepcopy(clf)
+    arrays = restored.coefs_ + restored.intercepts_
+    before = [array.copy() for array in arrays]
+    quiet(restored.partial_fit, X, y)
+    for array, model_array, old in zip(
+        arrays, restored.coefs_ + restored.intercepts_, before, strict=True
+    ):
         assert array is model_array
         assert not np.array_equal(array, old)
