@@ -42,8 +42,6 @@ from ._targets import (
 from ._training import train_epochs, train_lbfgs
 from ._xp import device_of, input_namespace, move, namespace, numpy_dtype, to_numpy
 
-# Optimizer state entries that hold one array per parameter.
-
 
 def _location(array):
     """``(namespace, device)`` of a model's array, as ``input_namespace`` gives them."""
@@ -57,12 +55,15 @@ class TrainingMixin(HistoryMixin):
     def __setstate__(self, state):
         super().__setstate__(state)
         # A pickle (or a deep copy) stores each weight array on its own. Packed
-        # again now rather than at the next fit (see _packing), they are the
-        # arrays that training will update, as they were before pickling.
-        params = getattr(self, "coefs_", []) + getattr(self, "intercepts_", [])
-        if params and all(isinstance(param, np.ndarray) for param in params):
-            params = pack(params)[1]
-            self.coefs_, self.intercepts_ = params[: len(self.coefs_)], params[len(self.coefs_) :]
+        # again now rather than at the next fit, they are the arrays that
+        # training will update, as they were before pickling.
+        if hasattr(self, "coefs_") and namespace(*self.coefs_) is np:
+            self._pack_weights()
+
+    def _pack_weights(self):
+        """Make the NumPy weights views of one array (``_packing``); a no-op if they are."""
+        params = pack(self.coefs_ + self.intercepts_)[1]
+        self.coefs_, self.intercepts_ = params[: len(self.coefs_)], params[len(self.coefs_) :]
 
     def _validated_hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes
@@ -363,8 +364,8 @@ class TrainingMixin(HistoryMixin):
         self._start_call(validation=evaluate is not None)
         step = partial(optimizer_step, **step_settings)
         if namespace(self.coefs_[0]) is np:
-            step, params = packed_step(step, self.coefs_ + self.intercepts_, state)
-            self.coefs_, self.intercepts_ = params[: len(self.coefs_)], params[len(self.coefs_) :]
+            self._pack_weights()  # already packed, unless moved or replaced since
+            step = packed_step(step, self.coefs_ + self.intercepts_, state)
         else:
             step = partial(step, state=state)
         stopped_early = train_epochs(

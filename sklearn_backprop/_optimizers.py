@@ -14,7 +14,7 @@ other Array API namespaces get the same arithmetic with new arrays).
 
 import math
 
-from ._packing import pack
+from ._packing import pack, packed_base
 from ._xp import into, namespace
 
 # The keys of an optimizer state that hold one array per parameter.
@@ -103,13 +103,14 @@ def packed_step(step, params, state):
     arrays does for every parameter what a call per parameter does, with
     the same result; for a small network, those calls' overhead is most of
     the step's time (SGD: 46 against 26 us a step for 100 inputs, 128
-    hidden units, float32). Packs ``params`` and the state's arrays with
-    ``_packing.pack`` (``init_params`` packs the weights already, so a
-    model's arrays are updated in place from fit to fit); returns the
-    packed step, which expects gradients packed the same way (the
-    Workspace's), and the parameters' views for the caller to train.
+    hidden units, float32). ``params`` must be packed already (see
+    ``_packing``; the model's weights are, from ``init_params`` on); the
+    state's arrays are packed here. Returns the packed step, which expects
+    gradients packed the same way (the Workspace's).
     """
-    flat_params, views = pack(params)
+    flat_params = packed_base(params)
+    if flat_params is None:
+        raise ValueError("packed_step needs parameters packed in one array (_packing.pack).")
     flat_moments = {}
     for key in STATE_ARRAYS:
         if key in state:
@@ -125,4 +126,4 @@ def packed_step(step, params, state):
         step([flat_params], [flat_grads], flat_state)
         state.update({key: flat_state[key] for key in state if key not in flat_moments})
 
-    return step_packed, views
+    return step_packed

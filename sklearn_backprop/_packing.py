@@ -29,7 +29,7 @@ def pack(arrays):
     it) are returned as they are, not copied: the arrays a caller holds
     stay the ones that training updates.
     """
-    flat = _packed_base(arrays)
+    flat = packed_base(arrays)
     if flat is not None:
         return flat, list(arrays)
     flat, views = packed_empty([array.shape for array in arrays], arrays[0].dtype)
@@ -38,7 +38,7 @@ def pack(arrays):
     return flat, views
 
 
-def _packed_base(arrays):
+def packed_base(arrays):
     """The 1-D array that ``arrays`` are consecutive C-ordered views of, or None."""
     base = arrays[0].base
     if not isinstance(base, np.ndarray) or base.ndim != 1 or not base.flags.c_contiguous:

@@ -241,11 +241,11 @@ def _epoch_or_restore(epoch, params, interrupt, run):
     return loss
 
 
-def _pack(arrays):
+def _as_vector(arrays):
     return np.concatenate([array.ravel() for array in arrays]).astype(np.float64)
 
 
-def _unpack(vector, like):
+def _from_vector(vector, like):
     arrays, start = [], 0
     for array in like:
         arrays.append(vector[start : start + array.size].reshape(array.shape).astype(array.dtype))
@@ -271,15 +271,15 @@ def train_lbfgs(
     started = time.perf_counter()
 
     def loss_and_gradient(vector):
-        current = _unpack(vector, params)
+        current = _from_vector(vector, params)
         loss, coef_grads, intercept_grads = gradient(
             X, Y, sample_weight, current[:n_layers], current[n_layers:]
         )
-        return loss, _pack(coef_grads + intercept_grads)
+        return loss, _as_vector(coef_grads + intercept_grads)
 
     def callback(intermediate_result):
         nonlocal started, stop_requested
-        _assign(params, _unpack(intermediate_result.x, params))
+        _assign(params, _from_vector(intermediate_result.x, params))
         validation_loss, validation_score = evaluate() if evaluate else (np.nan, np.nan)
         seconds = time.perf_counter() - started
         stop_requested = on_epoch_end(
@@ -297,7 +297,7 @@ def train_lbfgs(
         # On Ctrl-C, params hold the last completed iteration's weights.
         result = scipy.optimize.minimize(
             loss_and_gradient,
-            _pack(params),
+            _as_vector(params),
             method="L-BFGS-B",
             jac=True,
             callback=callback,
@@ -305,7 +305,7 @@ def train_lbfgs(
         )
     if interrupt.requested:
         raise KeyboardInterrupt
-    final = _unpack(result.x, params)
+    final = _from_vector(result.x, params)
     if not all(np.isfinite(value).all() for value in final) or not np.isfinite(result.fun):
         raise _diverged(result.nit)
     _assign(params, final)

@@ -9,13 +9,14 @@ import pytest
 
 from sklearn_backprop._optimizers import (
     OPTIMIZERS,
+    STATE_ARRAYS,
     adam_init,
     adam_step,
     packed_step,
     sgd_init,
     sgd_step,
 )
-from sklearn_backprop._packing import pack, packed_empty
+from sklearn_backprop._packing import pack, packed_base, packed_empty
 
 
 def _params_and_grads(seed=0):
@@ -94,9 +95,12 @@ def test_packed_step_is_the_step_on_each_array(optimizer, settings):
     params, grads_per_step = _params_and_grads()
     separate = [p.copy() for p in params]
     separate_state = init(separate, 0.1)
-    packed_state = init(params, 0.1)
-    step_packed, packed = packed_step(partial(step, **settings), params, packed_state)
-    assert all(view.base is packed[0].base for view in packed)
+    packed = pack(params)[1]
+    packed_state = init(packed, 0.1)
+    step_packed = packed_step(partial(step, **settings), packed, packed_state)
+    for key in STATE_ARRAYS:  # the state's arrays are packed too
+        if key in packed_state:
+            assert packed_base(packed_state[key]) is not None
     grad_views = packed_empty([p.shape for p in params], params[0].dtype)[1]
     for number, grads in enumerate(grads_per_step):
         if number == 2:  # a schedule changes the rate between steps
@@ -116,11 +120,13 @@ def test_packed_step_is_the_step_on_each_array(optimizer, settings):
             assert packed_state[key] == value
 
 
-def test_packed_step_refuses_gradients_packed_otherwise():
+def test_packed_step_refuses_what_is_not_packed():
     params, grads_per_step = _params_and_grads()
-    step_packed, packed = packed_step(
-        partial(sgd_step, momentum=0.9, nesterovs_momentum=True), params, sgd_init(params, 0.1)
-    )
+    step = partial(sgd_step, momentum=0.9, nesterovs_momentum=True)
+    with pytest.raises(ValueError, match="parameters packed in one array"):
+        packed_step(step, params, sgd_init(params, 0.1))
+    packed = pack(params)[1]
+    step_packed = packed_step(step, packed, sgd_init(packed, 0.1))
     with pytest.raises(ValueError, match="packed like the parameters"):
         step_packed(packed, grads_per_step[0])
 
