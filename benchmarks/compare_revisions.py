@@ -18,9 +18,9 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from bench_fit import PROBLEMS, make_data
 
 HERE = Path(__file__).resolve().parents[1]
-PROBLEMS = {"mnist": (60_000, 784, 10), "wide": (100_000, 100, 2)}
 
 # Runs in a child process with the package under test first on sys.path.
 CHILD = """
@@ -63,11 +63,8 @@ def main():
     parser.add_argument("--dtype", default="float32", choices=["float32", "float64"])
     args = parser.parse_args()
 
-    n_samples, n_features, n_classes = PROBLEMS[args.problem]
-    rng = np.random.default_rng(0)  # class blobs, as in bench_fit.py
-    centers = rng.normal(size=(n_classes, n_features))
-    y = rng.integers(0, n_classes, n_samples)
-    X = (centers[y] + 2.0 * rng.normal(size=(n_samples, n_features))).astype(args.dtype)
+    _, n_samples, n_features, n_classes = PROBLEMS[args.problem]
+    X, y = make_data(n_samples, n_features, n_classes, args.dtype)
     with tempfile.TemporaryDirectory() as tmp:
         data_path = Path(tmp) / "data.npz"
         np.savez(data_path, X=X, y=y)
