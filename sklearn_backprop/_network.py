@@ -65,6 +65,7 @@ class Workspace:
         grads = packed_empty(shapes, dtype)[1]
         self.coef_grads, self.intercept_grads = grads[:n_layers], grads[n_layers:]
         self.penalty_grads = [np.empty_like(grad) for grad in self.coef_grads]
+        self.ones = np.ones(batch_size, dtype)  # see _column_sums
 
     @classmethod
     def for_params(cls, coefs, batch_size, dtype):
@@ -79,15 +80,25 @@ def _matmul(a, b, out=None):
     """``a @ b``, written into ``out`` (NumPy only) without a temporary for dense ``a``."""
     if out is None:
         return a @ b
-    if sp.issparse(a) or sp.issparse(b):
+    if not isinstance(a, np.ndarray):  # sparse input: scipy's product allocates
         out[...] = a @ b
         return out
-    if a.shape[1] == 1:
+    if a.shape[-1] == 1:
         # An outer product (backpropagating through a layer of one unit, a
-        # binary output): np.matmul takes 3-4x longer over it than the
-        # broadcast product, which computes the same single product per entry.
-        return np.multiply(a, b, out=out)
+        # binary output): np.matmul does not hand it to BLAS and takes 8x
+        # longer than np.dot, which does (256 x 1 by 1 x 128, float32: 63
+        # against 8 us); each entry is the same single product either way.
+        return np.dot(a, b, out=out)
     return np.matmul(a, b, out=out)
+
+
+def _column_sums(delta, ones, out):
+    """``delta.sum(axis=0)``, into ``out`` on NumPy where ``ones`` is a vector of ones."""
+    if ones is None:
+        return into(namespace(delta), "sum", delta, axis=0, out=out)
+    # As a product with a vector of ones (BLAS): np.sum reduces along the
+    # first axis 5x slower (256 x 128, float32: 16 against 3 us).
+    return np.matmul(ones[: delta.shape[0]], delta, out=out)
 
 
 def _squared_norm(xp, array):
@@ -180,10 +191,11 @@ def loss_and_gradients(
     n_samples, n_layers = X.shape[0], len(coefs)
     if workspace is None:
         outputs = deltas = coef_grads = intercept_grads = penalty_grads = [None] * n_layers
+        ones = None
     else:
         outputs, deltas = workspace.batch(n_samples)
         coef_grads, intercept_grads = workspace.coef_grads, workspace.intercept_grads
-        penalty_grads = workspace.penalty_grads
+        penalty_grads, ones = workspace.penalty_grads, workspace.ones
     activations = forward(X, coefs, intercepts, activation, out_activation, outputs)
     total_weight = float(n_samples if sample_weight is None else xp.sum(sample_weight))
     penalty = float(sum(_squared_norm(xp, coef) for coef in coefs))
@@ -204,7 +216,7 @@ def loss_and_gradients(
         coef_grads[layer] += into(
             xp, "multiply", coefs[layer], alpha / total_weight, out=penalty_grads[layer]
         )
-        intercept_grads[layer] = into(xp, "sum", delta, axis=0, out=intercept_grads[layer])
+        intercept_grads[layer] = _column_sums(delta, ones, out=intercept_grads[layer])
         if layer > 0:  # the input layer's delta is never needed
             delta = _matmul(delta, coefs[layer].T, out=deltas[layer - 1])
             delta = derivative(activations[layer], delta)

@@ -10,7 +10,6 @@ from functools import partial
 
 import numpy as np
 import scipy.optimize
-import scipy.sparse as sp
 
 from ._interrupt import sigint_as_flag
 from ._network import Workspace
@@ -81,12 +80,12 @@ def _gather(array, rows, out):
         return array[rows]  # a view: nothing to copy
     if out is None:
         return namespace(array).take(array, rows, axis=0)
-    if sp.issparse(array) or not array.flags.c_contiguous:
-        # np.take reads a Fortran-ordered array (what pandas often hands
-        # over) six times slower than fancy indexing does.
+    if not isinstance(array, np.ndarray) or not array.flags.c_contiguous:
+        # Sparse rows; or a Fortran-ordered array (what pandas often hands
+        # over), which np.take reads six times slower than fancy indexing does.
         return array[rows]
     # mode="clip" skips the bounds check that the default mode pays for.
-    return np.take(array, rows, axis=0, out=out[: len(rows)], mode="clip")
+    return array.take(rows, axis=0, out=out[: len(rows)], mode="clip")
 
 
 def run_epoch(

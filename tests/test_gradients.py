@@ -7,8 +7,9 @@ copy of the maths.
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
-from sklearn_backprop._network import loss_and_gradients
+from sklearn_backprop._network import Workspace, loss_and_gradients
 
 from ._helpers import TARGET_KINDS, make_network, make_problem
 
@@ -98,3 +99,37 @@ def test_integer_sample_weight_equals_repeating_samples():
     np.testing.assert_allclose(weighted[0], repeated[0], rtol=1e-12)
     for got, expected in zip(weighted[1] + weighted[2], repeated[1] + repeated[2], strict=True):
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "csr"])
+@pytest.mark.parametrize(
+    ("n_features", "hidden"),
+    [(4, (5, 4)), (1, (5,)), (4, (1,))],
+    ids=["wide", "one-feature", "one-unit"],
+)
+@pytest.mark.parametrize("kind", TARGET_KINDS)
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_workspace_gives_the_gradients_of_the_plain_computation(
+    activation, kind, n_features, hidden, sparse
+):
+    # NumPy training writes into a Workspace and takes shortcuts there (np.dot
+    # for outer products, column sums as products with ones); the finite
+    # differences above check the plain path, this checks that both agree.
+    X, Y, out_activation = make_problem(kind, n_features=n_features)
+    X = sp.csr_matrix(X) if sparse else X
+    coefs, intercepts = make_network(n_features, Y.shape[1], hidden, activation=activation)
+    weights = np.random.RandomState(3).uniform(0, 2, X.shape[0])
+    settings = dict(
+        activation=activation, out_activation=out_activation, loss="log_loss", alpha=0.3
+    )
+    workspace = Workspace.for_params(coefs, batch_size=X.shape[0] + 5, dtype=X.dtype)
+    for rows in (slice(None), slice(0, 7)):  # a full batch and a shorter last one
+        expected = loss_and_gradients(
+            X[rows], Y[rows], weights[rows], coefs, intercepts, **settings
+        )
+        got = loss_and_gradients(
+            X[rows], Y[rows], weights[rows], coefs, intercepts, workspace=workspace, **settings
+        )
+        np.testing.assert_allclose(got[0], expected[0], rtol=1e-12)
+        for grad, expected_grad in zip(got[1] + got[2], expected[1] + expected[2], strict=True):
+            np.testing.assert_allclose(grad, expected_grad, rtol=1e-10, atol=1e-15)
