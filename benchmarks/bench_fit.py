@@ -5,8 +5,12 @@
 
 Every figure is a median over interleaved repeats (ours, theirs, ours, ...), so
 both libraries see the same background load; ratios are ours / MLPClassifier,
-below 1 means we are faster. The BLAS library and thread count are recorded
-with the results, which are also written as JSON to benchmarks/results/.
+below 1 means we are faster. A fit's ratio is the median of each round's ratio
+(ours against the MLPClassifier fit right after it, which saw the same load), with
+the range of the middle half of the rounds: on a shared machine the load changes
+from minute to minute, and that range shows by how much. The BLAS library and
+thread count are recorded with the results, which are also written as JSON to
+benchmarks/results/.
 """
 
 import argparse
@@ -128,13 +132,22 @@ def compare_fit(X, y, solver, hidden=128, batch_size=256, epochs=2, repeats=5):
     row = {
         "ours_s_per_epoch": medians["ours"],
         "mlp_s_per_epoch": medians["mlp"],
-        "ratio": medians["ours"] / medians["mlp"],
+        **paired_ratio(times["ours"], times["mlp"]),
+        "repeats": repeats,
     }
     if "torch" in medians:
         row.update(
-            torch_s_per_epoch=medians["torch"], ratio_to_torch=medians["ours"] / medians["torch"]
+            torch_s_per_epoch=medians["torch"],
+            ratio_to_torch=paired_ratio(times["ours"], times["torch"])["ratio"],
         )
     return row
+
+
+def paired_ratio(ours, theirs):
+    """Median and interquartile range of the per-round ratios ``ours[i] / theirs[i]``."""
+    ratios = np.asarray(ours) / np.asarray(theirs)
+    low, median, high = np.percentile(ratios, [25, 50, 75])
+    return {"ratio": float(median), "ratio_middle_half": [float(low), float(high)]}
 
 
 def compare_predict(X, y, hidden=128, repeats=7):
@@ -251,8 +264,10 @@ def main():
     parser.add_argument("--dtype", choices=["float32", "float64"], help="only this dtype")
     parser.add_argument("--solver", choices=["sgd", "adam"], help="only this solver")
     parser.add_argument("--problem", choices=list(PROBLEMS), help="only this problem")
+    parser.add_argument("--repeats", type=int, help="interleaved rounds per fit (default 5)")
     args = parser.parse_args()
     scale, repeats = (10, 3) if args.quick else (1, 5)
+    repeats = args.repeats or repeats
     report = {"environment": environment(), "fit": [], "predict_proba": [], "gemm": []}
     print(json.dumps(report["environment"], indent=1))
     for key, (name, n, d, k) in PROBLEMS.items():
@@ -285,10 +300,12 @@ def main():
                 if "torch_s_per_epoch" in row:
                     torch_part = (f", PyTorch loop {row['torch_s_per_epoch']:.3f} "
                                   f"(ours/PyTorch {row['ratio_to_torch']:.2f})")  # fmt: skip
+                low, high = row["ratio_middle_half"]
                 print(
                     f"fit  {name:34} {row['dtype']:8} {solver:5} ours "
                     f"{row['ours_s_per_epoch']:.3f} s/epoch, MLPClassifier "
-                    f"{row['mlp_s_per_epoch']:.3f}, ratio {row['ratio']:.2f}{torch_part}"
+                    f"{row['mlp_s_per_epoch']:.3f}, ratio {row['ratio']:.2f} "
+                    f"(middle half of {repeats} rounds {low:.2f}-{high:.2f}){torch_part}"
                 )
                 if "floor_s_per_epoch" in row:
                     print(
