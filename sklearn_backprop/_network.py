@@ -50,14 +50,18 @@ class Workspace:
     """The NumPy arrays one batch of training writes to, for batches of up to ``batch_size`` rows.
 
     ``batch(n)`` gives views for a batch of ``n`` rows (the last batch of an
-    epoch is often shorter).
+    epoch is often shorter). ``gather=False`` leaves out the buffers that
+    mini-batches gather their rows of X and Y into (``inputs``, ``targets``):
+    full-batch training reads X and Y as they are.
     """
 
-    def __init__(self, layer_units, batch_size, dtype):
-        rows = [np.empty((batch_size, units), dtype) for units in layer_units]
-        self.inputs, self.activations = rows[0], rows[1:]
+    def __init__(self, layer_units, batch_size, dtype, gather=True):
+        self.activations = [np.empty((batch_size, units), dtype) for units in layer_units[1:]]
         self.deltas = [np.empty((batch_size, units), dtype) for units in layer_units[1:]]
-        self.targets = np.empty((batch_size, layer_units[-1]), dtype)
+        self.inputs = self.targets = None
+        if gather:
+            self.inputs = np.empty((batch_size, layer_units[0]), dtype)
+            self.targets = np.empty((batch_size, layer_units[-1]), dtype)
         # The gradients are views of one array, in the parameters' order
         # (coefs, then intercepts), for _optimizers.packed_step.
         n_layers = len(layer_units) - 1
@@ -68,9 +72,9 @@ class Workspace:
         self.ones = np.ones(batch_size, dtype)  # see _column_sums
 
     @classmethod
-    def for_params(cls, coefs, batch_size, dtype):
+    def for_params(cls, coefs, batch_size, dtype, gather=True):
         layer_units = [coefs[0].shape[0]] + [coef.shape[1] for coef in coefs]
-        return cls(layer_units, batch_size, dtype)
+        return cls(layer_units, batch_size, dtype, gather)
 
     def batch(self, n_rows):
         return [array[:n_rows] for array in self.activations], [d[:n_rows] for d in self.deltas]

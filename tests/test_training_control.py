@@ -1,11 +1,13 @@
 """Solvers, schedules, stopping, warm starts, class weights, validation and history."""
 
 import warnings
+from pathlib import Path
 
 import joblib
 import numpy as np
 import pandas as pd
 import pytest
+import scipy
 import sklearn
 from sklearn.datasets import make_classification, make_multilabel_classification
 from sklearn.exceptions import ConvergenceWarning
@@ -15,8 +17,9 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.class_weight import compute_class_weight
+from threadpoolctl import ThreadpoolController, threadpool_info
 
-from sklearn_backprop import BackpropClassifier
+from sklearn_backprop import BackpropClassifier, _fitting
 
 from ._helpers import quiet
 
@@ -51,6 +54,48 @@ class TestLbfgs:
         assert ours.n_iter_ == reference.n_iter_ == 20
         assert ours.loss_ == pytest.approx(reference.loss_, rel=1e-12)
         assert_same_weights(ours, reference, rtol=1e-9)
+
+    def test_runs_scipys_own_blas_on_one_thread_and_restores_it(self, iris, monkeypatch):
+        # scipy's wheels bring a BLAS of their own beside NumPy's; with two
+        # threads each, every L-BFGS evaluation ran 2.5-3x slower.
+        controller = ThreadpoolController()
+        scipy_dirs = [
+            Path(scipy.__file__).parent,
+            Path(scipy.__file__).parent.with_name("scipy.libs"),
+        ]
+        blas = [lib for lib in controller.lib_controllers if lib.user_api == "blas"]
+        own = [
+            lib.filepath
+            for lib in blas
+            if any(Path(lib.filepath).is_relative_to(d) for d in scipy_dirs)
+        ]
+        if not own:
+            pytest.skip("scipy uses NumPy's BLAS here")
+
+        def threads():
+            return {info["filepath"]: info["num_threads"] for info in threadpool_info()}
+
+        during = []
+        original = _fitting.loss_and_gradients
+
+        def spy(*args, **kwargs):
+            during.append(threads())
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(_fitting, "loss_and_gradients", spy)
+        with controller.select(filepath=own).limit(limits=2):
+            before = threads()
+            if any(before[path] < 2 for path in own):
+                pytest.skip("scipy's BLAS cannot run two threads on this machine")
+            quiet(BackpropClassifier(solver="lbfgs", max_iter=5, random_state=0).fit, *iris)
+            after = threads()
+        assert during
+        assert all(seen[path] == 1 for seen in during for path in own)
+        assert after == before  # restored, and NumPy's BLAS ...
+        others = [lib.filepath for lib in blas if lib.filepath not in own]
+        assert all(
+            seen[path] == before[path] for seen in during for path in others
+        )  # ... untouched
 
     def test_records_one_row_per_iteration(self, iris):
         clf = quiet(BackpropClassifier(solver="lbfgs", max_iter=30, random_state=0).fit, *iris)
