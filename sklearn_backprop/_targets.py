@@ -1,7 +1,6 @@
 """Class labels, their 0/1 encoding for the network, and per-sample weights."""
 
 import numpy as np
-from sklearn.preprocessing import label_binarize
 from sklearn.utils import column_or_1d
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import type_of_target
@@ -45,7 +44,15 @@ def binarize(y, classes, multilabel, dtype):
             f"y holds labels {unseen.tolist()} that are not among the classes "
             f"{classes.tolist()} given on the first call to fit or partial_fit."
         )
-    return label_binarize(y, classes=classes).astype(dtype)
+    # Every label is one of the sorted classes now: its column is where it
+    # sorts among them. (label_binarize gives the same, after validation that
+    # costs ~0.9 ms a call: most of a small partial_fit.)
+    columns = np.searchsorted(classes, y)
+    if len(classes) == 2:
+        return (columns == 1).astype(dtype)[:, None]
+    Y = np.zeros((y.shape[0], len(classes)), dtype)
+    Y[np.arange(y.shape[0]), columns] = 1
+    return Y
 
 
 def class_indices(Y):
