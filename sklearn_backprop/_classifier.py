@@ -406,9 +406,9 @@ class BackpropClassifier(
         # Overflow shows up as non-finite logits, reported below in plain words.
         with np.errstate(over="ignore", invalid="ignore"):
             logits = network_output(X, self.coefs_, self.intercepts_, self.activation, None)
-        bad_rows = ~xp.all(xp.isfinite(logits), axis=1)
-        if xp.any(bad_rows):
-            bad_rows = to_numpy(bad_rows)
+        finite = xp.isfinite(logits)
+        if not xp.all(finite):
+            bad_rows = to_numpy(~xp.all(finite, axis=1))
             raise ValueError(
                 f"The network's output overflows for {bad_rows.sum()} sample(s), e.g. "
                 f"row {np.flatnonzero(bad_rows)[0]}: their feature values are too large "
