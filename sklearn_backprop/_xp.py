@@ -47,9 +47,10 @@ def check_same_namespace(model_array, xp, device, caller):
 
     The wording follows scikit-learn's ``check_same_namespace``.
     """
-    model_xp, model_device = namespace(model_array), device_of(model_array)
-    if model_xp is xp and (xp is np or model_device == device):
+    model_xp = namespace(model_array)
+    if model_xp is xp and (xp is np or device_of(model_array) == device):
         return
+    model_device = device_of(model_array)
     where = "NumPy" if xp is np else f"{xp.__name__} on {device}"
     raise ValueError(
         f"Inputs passed to {caller} must use the same namespace and the same device as "
