@@ -325,8 +325,13 @@ def main():
                     f"floor {row['floor_rows_per_s']:.0f}: best possible ratio "
                     f"{row['best_possible_ratio']:.2f}"
                 )
+    save_report(report, "fit")
+
+
+def save_report(report, kind):
+    """Write ``report`` to benchmarks/results/<kind>-<date>-<time>.json and say where."""
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"fit-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out = RESULTS / f"{kind}-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(report, indent=1))
     print(f"written to {out}")
 

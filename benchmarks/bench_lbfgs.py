@@ -11,12 +11,11 @@ benchmarks/results/ with numpy's BLAS configuration.
 """
 
 import argparse
-import json
 import time
 import warnings
 
 import numpy as np
-from bench_fit import RESULTS, environment, make_data, paired_ratio
+from bench_fit import environment, make_data, paired_ratio, save_report
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
@@ -75,10 +74,7 @@ def main():
             f"({iterations['mlp']}), ratio {row['ratio']:.2f} "
             f"(middle half of {args.repeats} rounds {low:.2f}-{high:.2f})"
         )
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"lbfgs-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps(report, indent=1))
-    print(f"written to {out}")
+    save_report(report, "lbfgs")
 
 
 if __name__ == "__main__":

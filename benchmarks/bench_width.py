@@ -6,12 +6,10 @@ Same data (20,000 x 784 float32, 10 classes), same network and SGD settings for
 both, interleaved repeats, medians. Needs matplotlib for the plot.
 """
 
-import json
-import time
 from pathlib import Path
 
 import numpy as np
-from bench_fit import RESULTS, compare_fit, environment, make_data
+from bench_fit import compare_fit, environment, make_data, save_report
 
 WIDTHS = [32, 64, 128, 256, 512, 1024]
 PLOT = Path(__file__).parents[1] / "docs" / "img" / "width.png"
@@ -27,9 +25,7 @@ def main():
             f"hidden {width:5}: ours {row['ours_s_per_epoch']:.3f} s/epoch, "
             f"MLPClassifier {row['mlp_s_per_epoch']:.3f}, ratio {row['ratio']:.2f}"
         )
-    RESULTS.mkdir(exist_ok=True)
-    record = {"environment": environment(), "width": rows}
-    (RESULTS / f"width-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(record))
+    save_report({"environment": environment(), "width": rows}, "width")
 
     import matplotlib
 
