@@ -333,12 +333,13 @@ def _scipy_blas_on_one_thread():
     operations nothing measurable. Where scipy uses NumPy's BLAS (the same
     library, elsewhere on disk: conda, system packages) nothing changes.
     """
-    scipy_dirs = [Path(scipy.__file__).parent, Path(scipy.__file__).parent.with_name("scipy.libs")]
+    package = Path(scipy.__file__).resolve().parent  # resolved: site-packages may be a link
+    scipy_dirs = [package, package.with_name("scipy.libs")]
     controller = ThreadpoolController()
     own_blas = [
         library.filepath
         for library in controller.lib_controllers
         if library.user_api == "blas"
-        and any(Path(library.filepath).is_relative_to(folder) for folder in scipy_dirs)
+        and any(Path(library.filepath).resolve().is_relative_to(d) for d in scipy_dirs)
     ]
     return controller.select(filepath=own_blas).limit(limits=1) if own_blas else nullcontext()

@@ -59,15 +59,13 @@ class TestLbfgs:
         # scipy's wheels bring a BLAS of their own beside NumPy's; with two
         # threads each, every L-BFGS evaluation ran 2.5-3x slower.
         controller = ThreadpoolController()
-        scipy_dirs = [
-            Path(scipy.__file__).parent,
-            Path(scipy.__file__).parent.with_name("scipy.libs"),
-        ]
+        package = Path(scipy.__file__).resolve().parent
+        scipy_dirs = [package, package.with_name("scipy.libs")]
         blas = [lib for lib in controller.lib_controllers if lib.user_api == "blas"]
         own = [
             lib.filepath
             for lib in blas
-            if any(Path(lib.filepath).is_relative_to(d) for d in scipy_dirs)
+            if any(Path(lib.filepath).resolve().is_relative_to(d) for d in scipy_dirs)
         ]
         if not own:
             pytest.skip("scipy uses NumPy's BLAS here")
