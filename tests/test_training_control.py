@@ -89,11 +89,10 @@ class TestLbfgs:
             after = threads()
         assert during
         assert all(seen[path] == 1 for seen in during for path in own)
-        assert after == before  # restored, and NumPy's BLAS ...
+        # Restored afterwards; NumPy's BLAS keeps its threads throughout.
+        assert after == before
         others = [lib.filepath for lib in blas if lib.filepath not in own]
-        assert all(
-            seen[path] == before[path] for seen in during for path in others
-        )  # ... untouched
+        assert all(seen[path] == before[path] for seen in during for path in others)
 
     def test_records_one_row_per_iteration(self, iris):
         clf = quiet(BackpropClassifier(solver="lbfgs", max_iter=30, random_state=0).fit, *iris)
