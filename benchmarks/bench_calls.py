@@ -15,7 +15,7 @@ import timeit
 import warnings
 
 import numpy as np
-from bench_fit import environment, paired_ratio, save_report
+from bench_fit import environment, save_report, side_by_side
 from sklearn.datasets import load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
@@ -73,12 +73,7 @@ def main():
         for _ in range(args.repeats):
             for key in LIBRARIES:
                 times[key].append(measure[key]())
-        result = {
-            "measurement": name,
-            "ours_s": float(np.median(times["ours"])),
-            "mlp_s": float(np.median(times["mlp"])),
-            **paired_ratio(times["ours"], times["mlp"]),
-        }
+        result = {"measurement": name, **side_by_side(times)}
         report["calls"].append(result)
         low, high = result["ratio_middle_half"]
         print(

@@ -150,6 +150,15 @@ def paired_ratio(ours, theirs):
     return {"ratio": float(median), "ratio_middle_half": [float(low), float(high)]}
 
 
+def side_by_side(times):
+    """Median seconds of ``times["ours"]`` and ``times["mlp"]``, and their ``paired_ratio``."""
+    return {
+        "ours_s": float(np.median(times["ours"])),
+        "mlp_s": float(np.median(times["mlp"])),
+        **paired_ratio(times["ours"], times["mlp"]),
+    }
+
+
 def compare_predict(X, y, hidden=128, repeats=7):
     params = settings("adam", hidden, 256, 1)
     with warnings.catch_warnings():

@@ -15,7 +15,7 @@ import time
 import warnings
 
 import numpy as np
-from bench_fit import environment, make_data, paired_ratio, save_report
+from bench_fit import environment, make_data, save_report, side_by_side
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
@@ -58,14 +58,8 @@ def main():
             for key, model_class in (("ours", BackpropClassifier), ("mlp", MLPClassifier)):
                 seconds, iterations[key] = fit_seconds(model_class, X, y, hidden, args.max_iter)
                 times[key].append(seconds)
-        row = {
-            "problem": name,
-            "dtype": X.dtype.name,
-            "iterations": iterations,
-            "ours_s": float(np.median(times["ours"])),
-            "mlp_s": float(np.median(times["mlp"])),
-            **paired_ratio(times["ours"], times["mlp"]),
-        }
+        row = {"problem": name, "dtype": X.dtype.name, "iterations": iterations}
+        row.update(side_by_side(times))
         report["lbfgs"].append(row)
         low, high = row["ratio_middle_half"]
         print(
