@@ -60,6 +60,12 @@ class TrainingMixin(HistoryMixin):
         if hasattr(self, "coefs_") and namespace(*self.coefs_) is np:
             self._pack_weights()
 
+    def __sklearn_is_fitted__(self):
+        # What check_is_fitted asks: the weights exist (what fit, partial_fit
+        # and warm_start test too). Without this method it scans every
+        # attribute's name, 14 against 3 us: a tenth of a one-row prediction.
+        return hasattr(self, "coefs_")
+
     def _pack_weights(self):
         """Make the NumPy weights views of one array (``_packing``); a no-op if they are."""
         params = pack(self.coefs_ + self.intercepts_)[1]

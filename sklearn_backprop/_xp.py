@@ -32,8 +32,9 @@ def input_namespace(X):
     ``array_api_dispatch`` is on and ``X`` is an array of a library other
     than NumPy; NumPy (``(np, None)``) otherwise, converting as scikit-learn does.
     """
-    dispatch = get_config()["array_api_dispatch"]
-    if not dispatch or isinstance(X, np.ndarray) or not array_api_compat.is_array_api_obj(X):
+    if isinstance(X, np.ndarray):  # first: get_config() copies the configuration
+        return np, None
+    if not get_config()["array_api_dispatch"] or not array_api_compat.is_array_api_obj(X):
         return np, None
     return array_api_compat.array_namespace(X), array_api_compat.device(X)
 

@@ -68,6 +68,22 @@ def test_fitted_attributes(iris):
     np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
 
 
+def test_is_fitted_after_a_fit_that_succeeded(iris):
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    X, y = iris
+    clf = small_clf(max_iter=2)
+    with pytest.raises(NotFittedError):
+        clf.predict(X)
+    # A fit that fails leaves no half-fitted model behind.
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        clf.fit(X, np.zeros(len(X)))
+    with pytest.raises(NotFittedError):
+        clf.predict_proba(X)
+    check_is_fitted(quiet_fit(clf, X, y))
+
+
 def test_binary_problem_has_one_sigmoid_output(iris):
     X, y = iris
     y = np.where(y == 0, "setosa", "other")
