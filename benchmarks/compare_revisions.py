@@ -2,7 +2,7 @@
 
     git worktree add /tmp/baseline <commit>
     python benchmarks/compare_revisions.py /tmp/baseline [--solver adam] [--rounds 7]
-        [--problem wide] [--dtype float64]
+        [--problem wide] [--dtype float64] [--activation relu]
 
 Each round fits the same network once with the baseline's package and once
 with this checkout's, each in a fresh process, alternating which goes first;
@@ -30,10 +30,11 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn_backprop import BackpropClassifier
 data = np.load(sys.argv[2])
-solver, epochs = sys.argv[3], int(sys.argv[4])
+solver, epochs, activation = sys.argv[3], int(sys.argv[4]), sys.argv[5]
 clf = BackpropClassifier(
-    hidden_layer_sizes=(128,), solver=solver, batch_size=256, learning_rate_init=0.01,
-    max_iter=epochs, tol=0.0, n_iter_no_change=10**9, random_state=0, momentum=0.9,
+    hidden_layer_sizes=(128,), activation=activation, solver=solver, batch_size=256,
+    learning_rate_init=0.01, max_iter=epochs, tol=0.0, n_iter_no_change=10**9, random_state=0,
+    momentum=0.9,
 )
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
@@ -43,9 +44,9 @@ print((time.perf_counter() - started) / epochs, clf.loss_curve_[-1])
 """
 
 
-def time_fit(source, data_path, solver, epochs):
+def time_fit(source, data_path, solver, epochs, activation):
     output = subprocess.run(
-        [sys.executable, "-c", CHILD, str(source), str(data_path), solver, str(epochs)],
+        [sys.executable, "-c", CHILD, str(source), str(data_path), solver, str(epochs), activation],
         capture_output=True, text=True, check=True,
     ).stdout.split()  # fmt: skip
     return float(output[0]), float(output[1])
@@ -61,6 +62,9 @@ def main():
         "--problem", default="mnist", choices=list(PROBLEMS), help="bench_fit.py's problems"
     )
     parser.add_argument("--dtype", default="float32", choices=["float32", "float64"])
+    parser.add_argument(
+        "--activation", default="logistic", choices=["logistic", "relu", "tanh", "identity"]
+    )
     args = parser.parse_args()
 
     _, n_samples, n_features, n_classes = PROBLEMS[args.problem]
@@ -74,7 +78,9 @@ def main():
         for round_ in range(args.rounds):
             order = list(sources) if round_ % 2 == 0 else list(reversed(sources))
             for name in order:
-                seconds, loss = time_fit(sources[name], data_path, args.solver, args.epochs)
+                seconds, loss = time_fit(
+                    sources[name], data_path, args.solver, args.epochs, args.activation
+                )
                 times[name].append(seconds)
                 losses[name] = loss
     medians = {name: float(np.median(values)) for name, values in times.items()}
@@ -82,6 +88,7 @@ def main():
         "problem": args.problem,
         "dtype": args.dtype,
         "solver": args.solver,
+        "activation": args.activation,
         "seconds_per_epoch_median": medians,
         "ratio_this_over_baseline": medians["this checkout"] / medians["baseline"],
         "final_loss": losses,
