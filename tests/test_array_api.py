@@ -106,6 +106,24 @@ def test_fit_and_predict_match_numpy(library, device_name, dtype, solver, kind):
 
 
 @pytest.mark.parametrize(("library", "device_name", "dtype"), CASES)
+@pytest.mark.parametrize("activation", ["identity", "tanh", "relu"])
+def test_every_activation_trains_as_on_numpy(library, device_name, dtype, activation):
+    # The sigmoid is the test above's default; the other activations and
+    # their derivatives have paths of their own outside NumPy (relu's mask).
+    X, y = make_labelled("multiclass", n_samples=60, n_features=5, seed=1)
+    X = X.astype(dtype)
+    params = dict(hidden_layer_sizes=(6,), activation=activation, max_iter=8, random_state=0)
+    reference = fit_quietly(BackpropClassifier(solver="sgd", **params), X, y)
+    X_xp, y_xp = to_library(X, library, device_name), to_library(y, library, device_name)
+    clf = fit_quietly(BackpropClassifier(solver="sgd", **params), X_xp, y_xp)
+    for fitted, expected in zip(clf.coefs_, reference.coefs_, strict=True):
+        np.testing.assert_allclose(
+            to_numpy(fitted), expected, rtol=tolerance(dtype), atol=tolerance(dtype)
+        )
+    np.testing.assert_allclose(clf.loss_curve_, reference.loss_curve_, rtol=tolerance(dtype))
+
+
+@pytest.mark.parametrize(("library", "device_name", "dtype"), CASES)
 def test_validation_data_weights_and_early_stopping(library, device_name, dtype):
     X, y = make_labelled("multiclass", n_samples=90, n_features=4, seed=1)
     X = X.astype(dtype)
