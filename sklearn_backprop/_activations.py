@@ -36,8 +36,24 @@ def logistic(z):
 
 
 def tanh(z):
-    """Apply the hyperbolic tangent to ``z`` in place."""
-    return into(namespace(z), "tanh", z, out=z)
+    """Apply the hyperbolic tangent to ``z`` in place, as ``2 / (1 + exp(-2 z)) - 1``.
+
+    NumPy's own ``tanh`` takes 1.5x (float32) to 1.8x (float64) as long as
+    this on a 256 x 128 block here. The error is within two machine epsilons
+    of the result's range [-1, 1] (``np.tanh``'s is relative to the result,
+    smaller near 0), which is what counts for a hidden unit: its output only
+    enters weighted sums. ``exp(-2 z)`` overflows to inf below about -44
+    (float32) or -355 (float64), where the result is then exactly -1; that
+    overflow is expected, so its warning is silenced.
+    """
+    xp = namespace(z)
+    with np.errstate(over="ignore"):
+        z = into(xp, "multiply", z, -2.0, out=z)
+        z = into(xp, "exp", z, out=z)
+    z += 1.0
+    z = into(xp, "divide", 2.0, z, out=z)
+    z -= 1.0
+    return z
 
 
 def relu(z):

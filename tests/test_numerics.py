@@ -43,6 +43,19 @@ def test_activation_matches_reference_and_keeps_dtype(name, dtype):
     np.testing.assert_allclose(result, expected, rtol=10 * np.finfo(dtype).eps, atol=1e-7)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_tanh_is_within_two_epsilons_everywhere(dtype):
+    # Computed through exp for speed: its error is absolute (in units of the
+    # range [-1, 1]), not relative to the result as np.tanh's is.
+    small = np.geomspace(1e-30, 1, 1001)
+    z = np.concatenate([np.linspace(-30, 30, 200_001), small, -small]).astype(dtype)
+    result = ACTIVATIONS["tanh"](z.copy())
+    error = np.abs(result.astype(np.float64) - np.tanh(z.astype(np.float64)))
+    assert error.max() <= 2 * np.finfo(dtype).eps
+    limits = ACTIVATIONS["tanh"](np.array([0.0, 1e4, -1e4, np.inf, -np.inf], dtype))
+    np.testing.assert_array_equal(limits, [0, 1, -1, 1, -1])
+
+
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
 def test_derivative_matches_finite_difference(name):
     z = np.linspace(-4, 4, 81) + 0.013  # avoid relu's kink at exactly 0
