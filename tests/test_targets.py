@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
+from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import label_binarize
 
-from sklearn_backprop._targets import binarize, fit_classes
+from sklearn_backprop._targets import binarize, fit_classes, stratification_codes
 
 LABELS = {
     "int": np.array([3, 1, 2, 3, 1, 1]),
@@ -44,3 +45,21 @@ def test_binarize_takes_labels_of_another_dtype_that_equal_the_classes():
 def test_binarize_refuses_labels_outside_the_classes(classes, y, unseen):
     with pytest.raises(ValueError, match=r"y holds labels " + unseen.replace("[", r"\[")):
         binarize(y, classes, False, np.float64)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n_classes", [2, 3, 12])
+def test_stratification_codes_split_as_the_targets_do(n_classes, dtype):
+    # Unequal class sizes, so that the order of the classes changes the split.
+    y = np.random.default_rng(n_classes).choice(
+        n_classes, 300, p=np.arange(1, n_classes + 1) / (n_classes * (n_classes + 1) / 2)
+    )
+    Y = binarize(y, np.arange(n_classes), False, dtype)
+    rows = np.arange(len(y))
+    for seed in range(3):
+        expected = train_test_split(rows, test_size=0.1, random_state=seed, stratify=Y)
+        got = train_test_split(
+            rows, test_size=0.1, random_state=seed, stratify=stratification_codes(Y)
+        )
+        np.testing.assert_array_equal(got[0], expected[0])
+        np.testing.assert_array_equal(got[1], expected[1])
