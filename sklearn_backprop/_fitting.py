@@ -84,48 +84,32 @@ class TrainingMixin(HistoryMixin):
     def _checked_inputs(
         self, X, y, sample_weight, classes, validation, hidden_layer_sizes, resume, incremental
     ):
-        """Validate everything a fit needs, changing nothing on the model.
+        """Validate everything a fit needs; of the model, sets only the input's width and names.
 
         Returns X, the binarized targets Y, the classes, whether the target is
         multilabel, the training sample weights and the validation set.
         """
-        # Check everything before changing anything: a fit that fails on bad
-        # input leaves a fitted model as it was (validate_data below sets the
-        # input's width and feature names at once; they are put back).
-        feature_attributes = {
-            key: value
-            for key, value in vars(self).items()
-            if key in ("n_features_in_", "feature_names_in_")
-        }
-        try:
-            X, y = validate_data(
-                self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
-                dtype=numpy_dtype(self.coefs_[0].dtype) if resume else (np.float64, np.float32),
-                reset=not resume,
-            )  # fmt: skip
-            if y.ndim == 2 and y.shape[1] == 1:
-                y = column_or_1d(y, warn=True)
-            check_classification_targets(y)
-            if resume:
-                classes, multilabel = to_numpy(self.classes_), self._multilabel
-                if self.warm_start and not incremental:
-                    self._check_same_classes(y)
-                self._check_weight_shapes(X.shape[1], hidden_layer_sizes, len(classes), multilabel)
-            else:
-                classes, multilabel = fit_classes(y, classes)
-            Y = binarize(y, classes, multilabel, X.dtype)
-            class_weights = self._class_weights(classes, multilabel, Y)
-            sample_weight = self._training_weights(
-                X, Y, sample_weight, class_weights, multilabel, incremental
-            )
-            validation = self._validation_set(
-                validation, X.dtype, classes, multilabel, class_weights
-            )
-        except Exception:
-            for key in ("n_features_in_", "feature_names_in_"):
-                vars(self).pop(key, None)
-            vars(self).update(feature_attributes)
-            raise
+        X, y = validate_data(
+            self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+            dtype=numpy_dtype(self.coefs_[0].dtype) if resume else (np.float64, np.float32),
+            reset=not resume,
+        )  # fmt: skip
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if resume:
+            classes, multilabel = to_numpy(self.classes_), self._multilabel
+            if self.warm_start and not incremental:
+                self._check_same_classes(y)
+            self._check_weight_shapes(X.shape[1], hidden_layer_sizes, len(classes), multilabel)
+        else:
+            classes, multilabel = fit_classes(y, classes)
+        Y = binarize(y, classes, multilabel, X.dtype)
+        class_weights = self._class_weights(classes, multilabel, Y)
+        sample_weight = self._training_weights(
+            X, Y, sample_weight, class_weights, multilabel, incremental
+        )
+        validation = self._validation_set(validation, X.dtype, classes, multilabel, class_weights)
         return X, Y, classes, multilabel, sample_weight, validation
 
     def _check_same_classes(self, y):
@@ -270,19 +254,29 @@ class TrainingMixin(HistoryMixin):
             validation = tuple(to_numpy(array) for array in validation)
         hidden_layer_sizes = self._validated_hidden_layer_sizes()
         resume = (incremental or self.warm_start) and hasattr(self, "coefs_")
-        X, Y, classes, multilabel, sample_weight, validation = self._checked_inputs(
-            X, y, sample_weight, classes, validation, hidden_layer_sizes, resume, incremental
-        )
-        rng = check_random_state(self.random_state)
-        if not resume:
-            self.classes_, self._multilabel = classes, multilabel
-            self._initialize(X.shape[1], hidden_layer_sizes, Y.shape[1], X.dtype, rng)
-        state = getattr(self, "_optimizer_state", None)
-        if not incremental or state is None or state["solver"] != self.solver:
-            self._start_optimizer()
-        train, validation = self._training_and_validation_sets(
-            X, Y, sample_weight, rng, validation, incremental
-        )
+        # A fit that fails before training starts (bad input, a validation set
+        # too small to hold out) leaves the model as it was, an unfitted one
+        # unfitted: every step below only rebinds attributes, so a shallow
+        # copy of them is enough to put them back.
+        attributes_before = dict(vars(self))
+        try:
+            X, Y, classes, multilabel, sample_weight, validation = self._checked_inputs(
+                X, y, sample_weight, classes, validation, hidden_layer_sizes, resume, incremental
+            )
+            rng = check_random_state(self.random_state)
+            if not resume:
+                self.classes_, self._multilabel = classes, multilabel
+                self._initialize(X.shape[1], hidden_layer_sizes, Y.shape[1], X.dtype, rng)
+            state = getattr(self, "_optimizer_state", None)
+            if not incremental or state is None or state["solver"] != self.solver:
+                self._start_optimizer()
+            train, validation = self._training_and_validation_sets(
+                X, Y, sample_weight, rng, validation, incremental
+            )
+        except Exception:
+            vars(self).clear()
+            vars(self).update(attributes_before)
+            raise
         # Where the model's arrays go after this call: back where they were if
         # anything fails before training starts, where X lives once it has.
         home = _location(self.coefs_[0]) if resume else (xp, device)

@@ -11,8 +11,9 @@ import pytest
 import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.datasets import load_digits, make_multilabel_classification
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import check_is_fitted
 
 from sklearn_backprop import BackpropClassifier, TrainingDivergedError
 
@@ -68,20 +69,33 @@ def test_fitted_attributes(iris):
     np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
 
 
-def test_is_fitted_after_a_fit_that_succeeded(iris):
-    from sklearn.exceptions import NotFittedError
-    from sklearn.utils.validation import check_is_fitted
-
+@pytest.mark.parametrize(
+    ("params", "labels", "message"),
+    [
+        ({}, "one class", "at least 2 classes"),
+        # Fails after the weights' initialisation: 1 of 20 samples held out.
+        ({"early_stopping": True, "validation_fraction": 0.05}, "iris", "test_size = 1"),
+    ],
+)
+def test_a_fit_that_fails_before_training_leaves_the_model_as_it_was(iris, params, labels, message):
     X, y = iris
-    clf = small_clf(max_iter=2)
-    with pytest.raises(NotFittedError):
-        clf.predict(X)
-    # A fit that fails leaves no half-fitted model behind.
-    with pytest.raises(ValueError, match="at least 2 classes"):
-        clf.fit(X, np.zeros(len(X)))
+    X_bad, y_bad = (X, np.zeros(len(X))) if labels == "one class" else (X[::7][:20], y[::7][:20])
+    clf = small_clf(max_iter=2, **params)
+    with pytest.raises(ValueError, match=message):
+        clf.fit(X_bad, y_bad)
     with pytest.raises(NotFittedError):
         clf.predict_proba(X)
-    check_is_fitted(quiet_fit(clf, X, y))
+
+    fitted = quiet_fit(small_clf(max_iter=2), X, y)
+    check_is_fitted(fitted)
+    before = {key: deepcopy(value) for key, value in vars(fitted).items()}
+    proba = fitted.predict_proba(X)
+    fitted.set_params(**params)
+    with pytest.raises(ValueError, match=message):
+        fitted.fit(X_bad, y_bad)
+    assert vars(fitted).keys() == before.keys()
+    np.testing.assert_array_equal(fitted.predict_proba(X), proba)
+    assert fitted.loss_curve_ == before["loss_curve_"]
 
 
 def test_binary_problem_has_one_sigmoid_output(iris):
