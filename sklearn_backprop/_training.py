@@ -245,13 +245,16 @@ def _epoch_or_restore(epoch, params, interrupt, run):
 
 
 def _as_vector(arrays):
-    return np.concatenate([array.ravel() for array in arrays]).astype(np.float64)
+    """The arrays end to end in one new float64 vector (scipy's L-BFGS-B works in float64)."""
+    return np.concatenate([array.ravel() for array in arrays]).astype(np.float64, copy=False)
 
 
 def _from_vector(vector, like):
+    """Arrays shaped like ``like`` from ``vector``: views of it where the dtype is float64."""
     arrays, start = [], 0
     for array in like:
-        arrays.append(vector[start : start + array.size].reshape(array.shape).astype(array.dtype))
+        piece = vector[start : start + array.size].reshape(array.shape)
+        arrays.append(piece.astype(array.dtype, copy=False))
         start += array.size
     return arrays
 
@@ -333,8 +336,8 @@ def _scipy_blas_on_one_thread():
     operations nothing measurable. Where scipy uses NumPy's BLAS (the same
     library, elsewhere on disk: conda, system packages) nothing changes.
     """
-    own_blas = _scipy_own_blas()
-    return nullcontext() if own_blas is None else own_blas.limit(limits=1)
+    scipy_blas = _scipy_own_blas()
+    return nullcontext() if scipy_blas is None else scipy_blas.limit(limits=1)
 
 
 @cache
@@ -348,10 +351,10 @@ def _scipy_own_blas():
     package = Path(scipy.__file__).resolve().parent  # resolved: site-packages may be a link
     scipy_dirs = [package, package.with_name("scipy.libs")]
     controller = ThreadpoolController()
-    own_blas = [
+    paths = [
         library.filepath
         for library in controller.lib_controllers
         if library.user_api == "blas"
         and any(Path(library.filepath).resolve().is_relative_to(d) for d in scipy_dirs)
     ]
-    return controller.select(filepath=own_blas) if own_blas else None
+    return controller.select(filepath=paths) if paths else None
