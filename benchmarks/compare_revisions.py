@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 from bench_fit import PROBLEMS, make_data
 
+from sklearn_backprop._activations import ACTIVATIONS
+
 HERE = Path(__file__).resolve().parents[1]
 
 # Runs in a child process with the package under test first on sys.path.
@@ -62,9 +64,7 @@ def main():
         "--problem", default="mnist", choices=list(PROBLEMS), help="bench_fit.py's problems"
     )
     parser.add_argument("--dtype", default="float32", choices=["float32", "float64"])
-    parser.add_argument(
-        "--activation", default="logistic", choices=["logistic", "relu", "tanh", "identity"]
-    )
+    parser.add_argument("--activation", default="logistic", choices=sorted(ACTIVATIONS))
     args = parser.parse_args()
 
     _, n_samples, n_features, n_classes = PROBLEMS[args.problem]

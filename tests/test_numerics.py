@@ -44,14 +44,16 @@ def test_activation_matches_reference_and_keeps_dtype(name, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_tanh_is_within_two_epsilons_everywhere(dtype):
+def test_tanh_is_within_three_epsilons_everywhere(dtype):
     # Computed through exp for speed: its error is absolute (in units of the
-    # range [-1, 1]), not relative to the result as np.tanh's is.
+    # range [-1, 1]), not relative to the result as np.tanh's is. 1.5 epsilons
+    # here; the bound allows for another platform's exp (numpy's float32 SIMD
+    # exp is within 2.5 ulp, which 2 / (1 + e) - 1 halves, plus three roundings).
     small = np.geomspace(1e-30, 1, 1001)
     z = np.concatenate([np.linspace(-30, 30, 200_001), small, -small]).astype(dtype)
     result = ACTIVATIONS["tanh"](z.copy())
     error = np.abs(result.astype(np.float64) - np.tanh(z.astype(np.float64)))
-    assert error.max() <= 2 * np.finfo(dtype).eps
+    assert error.max() <= 3 * np.finfo(dtype).eps
     limits = ACTIVATIONS["tanh"](np.array([0.0, 1e4, -1e4, np.inf, -np.inf], dtype))
     np.testing.assert_array_equal(limits, [0, 1, -1, 1, -1])
 
