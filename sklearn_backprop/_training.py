@@ -5,8 +5,9 @@ They drive the numerical core (a ``gradient`` function and an optimizer
 estimators or input validation.
 """
 
+import threading
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager
 from functools import cache, partial
 from pathlib import Path
 
@@ -324,6 +325,12 @@ def train_lbfgs(
     return result
 
 
+_scipy_blas_users = 0  # L-BFGS fits running now, in any thread (see below)
+_scipy_blas_lock = threading.Lock()
+_scipy_blas_limit = None  # threadpoolctl's limiter, while any fit runs
+
+
+@contextmanager
 def _scipy_blas_on_one_thread():
     """Limit the BLAS that scipy brings of its own (not NumPy's) to one thread, for a while.
 
@@ -335,9 +342,29 @@ def _scipy_blas_on_one_thread():
     a whole fit 0.24 against 0.68 s). One thread costs scipy's vector
     operations nothing measurable. Where scipy uses NumPy's BLAS (the same
     library, elsewhere on disk: conda, system packages) nothing changes.
+
+    Fits in threads of one process (joblib's threading backend) overlap: the
+    limit is set by the first to start and lifted by the last to end, so
+    that none lifts it under another and the library is left as it was
+    found, not at the one thread that a later fit saw when it started.
     """
+    global _scipy_blas_users, _scipy_blas_limit
     scipy_blas = _scipy_own_blas()
-    return nullcontext() if scipy_blas is None else scipy_blas.limit(limits=1)
+    if scipy_blas is None:
+        yield
+        return
+    with _scipy_blas_lock:
+        if _scipy_blas_users == 0:
+            _scipy_blas_limit = scipy_blas.limit(limits=1)
+        _scipy_blas_users += 1
+    try:
+        yield
+    finally:
+        with _scipy_blas_lock:
+            _scipy_blas_users -= 1
+            if _scipy_blas_users == 0:
+                _scipy_blas_limit.restore_original_limits()
+                _scipy_blas_limit = None
 
 
 @cache

@@ -19,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.class_weight import compute_class_weight
 from threadpoolctl import ThreadpoolController, threadpool_info
 
-from sklearn_backprop import BackpropClassifier, _fitting
+from sklearn_backprop import BackpropClassifier, _fitting, _training
 
 from ._helpers import quiet
 
@@ -48,6 +48,10 @@ def assert_same_weights(ours, reference, rtol):
         np.testing.assert_allclose(got, expected, rtol=rtol, atol=rtol)
 
 
+def blas_threads():
+    return {info["filepath"]: info["num_threads"] for info in threadpool_info()}
+
+
 class TestLbfgs:
     def test_matches_mlpclassifier(self, iris):
         ours, reference = both(*iris, solver="lbfgs", max_iter=20)
@@ -55,44 +59,58 @@ class TestLbfgs:
         assert ours.loss_ == pytest.approx(reference.loss_, rel=1e-12)
         assert_same_weights(ours, reference, rtol=1e-9)
 
-    def test_runs_scipys_own_blas_on_one_thread_and_restores_it(self, iris, monkeypatch):
+    @pytest.fixture
+    def scipys_own_blas(self):
+        """(paths of scipy's own BLAS libraries, of every BLAS), scipy's set to two threads."""
         # scipy's wheels bring a BLAS of their own beside NumPy's; with two
         # threads each, every L-BFGS evaluation ran 2.5-3x slower.
         controller = ThreadpoolController()
         package = Path(scipy.__file__).resolve().parent
         scipy_dirs = [package, package.with_name("scipy.libs")]
-        blas = [lib for lib in controller.lib_controllers if lib.user_api == "blas"]
+        blas = [lib.filepath for lib in controller.lib_controllers if lib.user_api == "blas"]
         own = [
-            lib.filepath
-            for lib in blas
-            if any(Path(lib.filepath).resolve().is_relative_to(d) for d in scipy_dirs)
+            path for path in blas if any(Path(path).resolve().is_relative_to(d) for d in scipy_dirs)
         ]
         if not own:
             pytest.skip("scipy uses NumPy's BLAS here")
+        with controller.select(filepath=own).limit(limits=2):
+            if any(blas_threads()[path] < 2 for path in own):
+                pytest.skip("scipy's BLAS cannot run two threads on this machine")
+            yield own, blas
 
-        def threads():
-            return {info["filepath"]: info["num_threads"] for info in threadpool_info()}
-
+    def test_runs_scipys_own_blas_on_one_thread_and_restores_it(
+        self, iris, monkeypatch, scipys_own_blas
+    ):
+        own, blas = scipys_own_blas
         during = []
         original = _fitting.loss_and_gradients
 
         def spy(*args, **kwargs):
-            during.append(threads())
+            during.append(blas_threads())
             return original(*args, **kwargs)
 
         monkeypatch.setattr(_fitting, "loss_and_gradients", spy)
-        with controller.select(filepath=own).limit(limits=2):
-            before = threads()
-            if any(before[path] < 2 for path in own):
-                pytest.skip("scipy's BLAS cannot run two threads on this machine")
-            quiet(BackpropClassifier(solver="lbfgs", max_iter=5, random_state=0).fit, *iris)
-            after = threads()
+        before = blas_threads()
+        quiet(BackpropClassifier(solver="lbfgs", max_iter=5, random_state=0).fit, *iris)
+        after = blas_threads()
         assert during
         assert all(seen[path] == 1 for seen in during for path in own)
         # Restored afterwards; NumPy's BLAS keeps its threads throughout.
         assert after == before
-        others = [lib.filepath for lib in blas if lib.filepath not in own]
+        others = [path for path in blas if path not in own]
         assert all(seen[path] == before[path] for seen in during for path in others)
+
+    def test_overlapping_fits_lift_the_limit_when_the_last_ends(self, scipys_own_blas):
+        # As two L-BFGS fits in threads of one process would: the first ends
+        # while the second runs.
+        own, _ = scipys_own_blas
+        first, second = _training._scipy_blas_on_one_thread(), _training._scipy_blas_on_one_thread()
+        first.__enter__()
+        second.__enter__()
+        first.__exit__(None, None, None)
+        assert all(blas_threads()[path] == 1 for path in own)
+        second.__exit__(None, None, None)
+        assert all(blas_threads()[path] == 2 for path in own)
 
     def test_records_one_row_per_iteration(self, iris):
         clf = quiet(BackpropClassifier(solver="lbfgs", max_iter=30, random_state=0).fit, *iris)
