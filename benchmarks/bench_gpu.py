@@ -72,6 +72,7 @@ def main():
     for _ in range(args.repeats):
         for name, run in runs.items():
             seconds, loss = run()
+            print(f"{name:>32}: {seconds:8.3f} s/epoch (one fit)", flush=True)
             times[name].append(seconds)
             last_loss[name] = loss
     medians = {name: float(np.median(values)) for name, values in times.items()}

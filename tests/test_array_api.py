@@ -2,8 +2,12 @@
 
 Every case is compared against the same fit on NumPy arrays: one numerical
 core serves both, so the weights, loss curves and predictions must agree.
+Where a GPU is present, PyTorch's tests run on it too, and so do CuPy's
+(benchmarks/on_gpu_machine.sh runs them on a lent GPU machine).
 """
 
+import functools
+import importlib.util
 import inspect
 import pickle
 import warnings
@@ -27,12 +31,39 @@ def _torch():
     return pytest.importorskip("torch")
 
 
-# (library, device, dtype): every combination runnable on a CPU-only machine.
+def _installed(module):
+    return importlib.util.find_spec(module) is not None
+
+
+def _torch_sees_a_gpu():
+    if not _installed("torch"):
+        return False
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def _cupy_sees_a_gpu():
+    if not _installed("cupy"):
+        return False
+    import cupy
+
+    try:
+        return cupy.cuda.runtime.getDeviceCount() > 0
+    except cupy.cuda.runtime.CUDARuntimeError:
+        return False
+
+
+# PyTorch's devices here: the CPU always, a GPU where there is one (cuBLAS
+# rounds products differently and runs asynchronously: what a CPU cannot test).
+TORCH_DEVICES = ["cpu", "cuda"] if _torch_sees_a_gpu() else ["cpu"]
+
+# (library, device, dtype): every combination runnable on this machine.
 CASES = [
     ("array_api_strict", "CPU_DEVICE", "float64"),
     ("array_api_strict", "device1", "float32"),
-    ("torch", "cpu", "float64"),
-    ("torch", "cpu", "float32"),
+    *(("torch", device, dtype) for device in TORCH_DEVICES for dtype in ("float64", "float32")),
+    *((("cupy", None, "float64"), ("cupy", None, "float32")) if _cupy_sees_a_gpu() else ()),
 ]
 
 
@@ -40,6 +71,10 @@ def to_library(array, library, device_name):
     """``array`` (NumPy) in ``library`` on the named device."""
     if library == "torch":
         return _torch().asarray(array, device=device_name)
+    if library == "cupy":
+        import cupy
+
+        return cupy.asarray(array)
     return array_api_strict.asarray(array, device=array_api_strict.Device(device_name))
 
 
@@ -64,6 +99,13 @@ def assert_in_library_of(result, X):
 
 def tolerance(dtype):
     return {"float64": 1e-10, "float32": 2e-4}[dtype]
+
+
+@pytest.fixture(params=TORCH_DEVICES)
+def as_tensor(request):
+    """NumPy arrays to PyTorch tensors on each of PyTorch's devices here."""
+    torch = _torch()
+    return functools.partial(torch.asarray, device=request.param)
 
 
 @pytest.fixture(autouse=True)
@@ -144,32 +186,29 @@ def test_validation_data_weights_and_early_stopping(library, device_name, dtype)
     assert clf.best_validation_score_ == pytest.approx(reference.best_validation_score_)
 
 
-def test_partial_fit_multilabel_and_string_labels_with_torch():
+def test_partial_fit_multilabel_and_string_labels_with_torch(as_tensor):
     torch = _torch()
     X, Y = make_labelled("multilabel", n_samples=40, n_features=4, seed=2)
     clf = BackpropClassifier(hidden_layer_sizes=(5,), random_state=0)
     for _ in range(3):
-        clf.partial_fit(torch.asarray(X), torch.asarray(Y), classes=np.arange(Y.shape[1]))
+        clf.partial_fit(as_tensor(X), as_tensor(Y), classes=np.arange(Y.shape[1]))
     reference = BackpropClassifier(hidden_layer_sizes=(5,), random_state=0)
     for _ in range(3):
         reference.partial_fit(X, Y, classes=np.arange(Y.shape[1]))
-    predicted = clf.predict(torch.asarray(X))
+    predicted = clf.predict(as_tensor(X))
     assert isinstance(predicted, torch.Tensor)
-    np.testing.assert_array_equal(predicted.numpy(), reference.predict(X))
+    np.testing.assert_array_equal(to_numpy(predicted), reference.predict(X))
 
     # Labels torch cannot hold stay NumPy; the computation stays on torch.
     labels = np.array(["cat", "dog", "emu"])[make_labelled("multiclass", 40, 4, seed=3)[1]]
-    clf = fit_quietly(
-        BackpropClassifier(hidden_layer_sizes=(5,), max_iter=5), torch.asarray(X), labels
-    )
+    clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(5,), max_iter=5), as_tensor(X), labels)
     assert isinstance(clf.coefs_[0], torch.Tensor)
-    assert set(clf.predict(torch.asarray(X))) <= {"cat", "dog", "emu"}
+    assert set(clf.predict(as_tensor(X))) <= {"cat", "dog", "emu"}
 
 
-def test_predicting_from_another_namespace_is_refused():
-    torch = _torch()
+def test_predicting_from_another_namespace_is_refused(as_tensor):
     X, y = make_labelled("binary", n_samples=30, n_features=3, seed=0)
-    clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), torch.asarray(X), y)
+    clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), as_tensor(X), y)
     for method in ("predict", "predict_proba", "predict_log_proba"):
         with pytest.raises(
             ValueError, match=rf"BackpropClassifier\.{method}\(\) must use the same"
@@ -180,38 +219,46 @@ def test_predicting_from_another_namespace_is_refused():
         sklearn.config_context(array_api_dispatch=False),
         pytest.raises(ValueError, match="move_to_numpy"),
     ):
-        clf.predict(torch.asarray(X))
+        clf.predict(as_tensor(X))
 
 
-def test_move_to_numpy_gives_an_independent_numpy_model():
+def test_move_to_numpy_gives_an_independent_numpy_model(as_tensor):
     torch = _torch()
     X, y = make_labelled("multiclass", n_samples=40, n_features=3, seed=0)
-    clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(4,), max_iter=4), torch.asarray(X), y)
+    clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(4,), max_iter=4), as_tensor(X), y)
     on_host = move_to_numpy(clf)
     assert all(isinstance(coef, np.ndarray) for coef in on_host.coefs_ + on_host.intercepts_)
-    np.testing.assert_allclose(
-        on_host.predict_proba(X), clf.predict_proba(torch.asarray(X)).numpy()
-    )
+    np.testing.assert_allclose(on_host.predict_proba(X), to_numpy(clf.predict_proba(as_tensor(X))))
     restored = pickle.loads(pickle.dumps(on_host))
     np.testing.assert_array_equal(restored.predict(X), on_host.predict(X))
     before = on_host.coefs_[0].copy()
-    clf.partial_fit(torch.asarray(X), y)  # training the original leaves the copy alone
+    clf.partial_fit(as_tensor(X), y)  # training the original leaves the copy alone
     np.testing.assert_array_equal(on_host.coefs_[0], before)
     assert isinstance(clf.coefs_[0], torch.Tensor)
 
 
-def test_without_dispatch_other_arrays_are_converted_to_numpy():
-    torch = _torch()
+def test_without_dispatch_other_arrays_are_converted_to_numpy(as_tensor):
     X, y = make_labelled("binary", n_samples=30, n_features=3, seed=0)
     with sklearn.config_context(array_api_dispatch=False):
-        clf = fit_quietly(
-            BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), torch.asarray(X), y
-        )
+        clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), as_tensor(X), y)
         assert isinstance(clf.coefs_[0], np.ndarray)
-        assert isinstance(clf.predict_proba(torch.asarray(X)), np.ndarray)
+        assert isinstance(clf.predict_proba(as_tensor(X)), np.ndarray)
 
 
-def test_divergence_and_bad_input_are_reported_on_torch():
+def test_without_dispatch_arrays_numpy_cannot_read_are_converted_as_in_fit():
+    # np.asarray (scikit-learn's conversion) refuses array-api-strict's second
+    # device, as it refuses a tensor on a GPU; fit converts them, so must predict.
+    X, y = make_labelled("binary", n_samples=30, n_features=3, seed=0)
+    X_elsewhere = to_library(X, "array_api_strict", "device1")
+    with sklearn.config_context(array_api_dispatch=False):
+        clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), X_elsewhere, y)
+        for method in ("predict", "predict_proba", "predict_log_proba"):
+            np.testing.assert_array_equal(
+                getattr(clf, method)(X_elsewhere), getattr(clf, method)(X)
+            )
+
+
+def test_divergence_and_bad_input_are_reported_on_torch(as_tensor):
     torch = _torch()
     X, y = make_labelled("multiclass", n_samples=60, n_features=3, seed=0)
     # A linear network with a huge step: the weights grow until the loss overflows.
@@ -220,12 +267,12 @@ def test_divergence_and_bad_input_are_reported_on_torch():
         n_iter_no_change=1000,
     )  # fmt: skip
     with pytest.raises(TrainingDivergedError, match="smaller learning_rate_init"):
-        clf.fit(torch.asarray(X), y)
+        clf.fit(as_tensor(X), y)
     assert all(bool(torch.isfinite(coef).all()) for coef in clf.coefs_)
     X_nan = X.copy()
     X_nan[0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
-        BackpropClassifier().fit(torch.asarray(X_nan), y)
+        BackpropClassifier().fit(as_tensor(X_nan), y)
 
 
 @pytest.mark.parametrize(("library", "device_name", "dtype"), CASES)
@@ -252,17 +299,16 @@ def test_scikit_learns_array_api_check_with_values(library, device_name, dtype):
         )
 
 
-def test_a_scoring_callback_sees_the_model_where_the_data_lives_with_lbfgs():
-    torch = _torch()
+def test_a_scoring_callback_sees_the_model_where_the_data_lives_with_lbfgs(as_tensor):
     callback = pytest.importorskip("sklearn.callback")
     X, y = make_labelled("multiclass", n_samples=40, n_features=3, seed=0)
     monitor = callback.ScoringMonitor(scoring="accuracy")
     clf = BackpropClassifier(hidden_layer_sizes=(4,), solver="lbfgs", max_iter=3)
-    fit_quietly(clf.set_callbacks(monitor), torch.asarray(X), torch.asarray(y))
+    fit_quietly(clf.set_callbacks(monitor), as_tensor(X), as_tensor(y))
     log = monitor.get_logs().data_as_pandas
     scores = log[log["task_name"] == "epoch"]["accuracy"].dropna()
     assert len(scores) == 3
-    assert scores.iloc[-1] == pytest.approx(clf.score(torch.asarray(X), torch.asarray(y)))
+    assert scores.iloc[-1] == pytest.approx(clf.score(as_tensor(X), as_tensor(y)))
 
 
 class FailingSetup:
@@ -280,52 +326,47 @@ class FailingSetup:
 
 
 @pytest.mark.parametrize("solver", ["lbfgs", "adam"])
-def test_a_fit_failing_before_training_leaves_the_model_where_it_was(solver):
-    torch = _torch()
+def test_a_fit_failing_before_training_leaves_the_model_where_it_was(solver, as_tensor):
     pytest.importorskip("sklearn.callback")
     X, y = make_labelled("binary", n_samples=30, n_features=3, seed=0)
     clf = BackpropClassifier(hidden_layer_sizes=(3,), solver=solver, max_iter=3, warm_start=True)
     fit_quietly(clf, X, y)  # a NumPy model
     before = [coef.copy() for coef in clf.coefs_]
     with pytest.raises(RuntimeError, match="setup failed"):
-        clf.set_callbacks(FailingSetup()).fit(torch.asarray(X), torch.asarray(y))
+        clf.set_callbacks(FailingSetup()).fit(as_tensor(X), as_tensor(y))
     assert all(isinstance(coef, np.ndarray) for coef in [*clf.coefs_, clf.classes_])
     for coef, expected in zip(clf.coefs_, before, strict=True):
         np.testing.assert_array_equal(coef, expected)
 
 
-def test_a_torch_model_predicts_input_of_another_dtype():
+def test_a_torch_model_predicts_input_of_another_dtype(as_tensor):
     torch = _torch()
     X, y = make_labelled("multiclass", n_samples=30, n_features=3, seed=0)
     clf = fit_quietly(
-        BackpropClassifier(hidden_layer_sizes=(4,), max_iter=3), torch.asarray(X).float(), y
+        BackpropClassifier(hidden_layer_sizes=(4,), max_iter=3), as_tensor(X).float(), y
     )
-    expected = clf.predict_proba(torch.asarray(X).float())
-    for X_other in (torch.asarray(X), torch.asarray(np.round(X * 10)).long()):
+    expected = clf.predict_proba(as_tensor(X).float())
+    for X_other in (as_tensor(X), as_tensor(np.round(X * 10)).long()):
         proba = clf.predict_proba(X_other)
         assert proba.dtype == torch.float32
     np.testing.assert_allclose(
-        clf.predict_proba(torch.asarray(X)).numpy(), expected.numpy(), rtol=1e-6
+        to_numpy(clf.predict_proba(as_tensor(X))), to_numpy(expected), rtol=1e-6
     )
 
 
-def test_unsigned_labels_stay_numpy_and_predict_on_torch():
-    torch = _torch()
+def test_unsigned_labels_stay_numpy_and_predict_on_torch(as_tensor):
     X, y = make_labelled("multiclass", n_samples=30, n_features=3, seed=0)
     labels = (y + 5).astype(np.uint32)
-    clf = fit_quietly(
-        BackpropClassifier(hidden_layer_sizes=(4,), max_iter=3), torch.asarray(X), labels
-    )
+    clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(4,), max_iter=3), as_tensor(X), labels)
     assert isinstance(clf.classes_, np.ndarray)
-    assert set(clf.predict(torch.asarray(X)).tolist()) <= {5, 6, 7}
+    assert set(clf.predict(as_tensor(X)).tolist()) <= {5, 6, 7}
 
 
-def test_move_to_numpy_copies_the_history_too():
-    torch = _torch()
+def test_move_to_numpy_copies_the_history_too(as_tensor):
     X, y = make_labelled("binary", n_samples=30, n_features=3, seed=0)
-    clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), torch.asarray(X), y)
+    clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), as_tensor(X), y)
     on_host = move_to_numpy(clf)
-    clf.partial_fit(torch.asarray(X), y)
+    clf.partial_fit(as_tensor(X), y)
     assert (on_host.n_iter_, len(on_host.loss_curve_), len(on_host.history_)) == (3, 3, 3)
     assert len(clf.loss_curve_) == 4
 
