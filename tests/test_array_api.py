@@ -46,11 +46,11 @@ def _torch_sees_a_gpu():
 def _cupy_sees_a_gpu():
     if not _installed("cupy"):
         return False
-    import cupy
-
     try:
+        import cupy
+
         return cupy.cuda.runtime.getDeviceCount() > 0
-    except cupy.cuda.runtime.CUDARuntimeError:
+    except Exception:  # no driver, no CUDA libraries: CuPy fails in many ways
         return False
 
 
