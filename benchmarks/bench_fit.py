@@ -264,7 +264,10 @@ def environment():
         "scikit-learn": sklearn.__version__,
         "torch": __import__("torch").__version__ if HAVE_TORCH else None,
         "blas": [
-            {k: info.get(k) for k in ("internal_api", "version", "architecture", "num_threads")}
+            {
+                k: info.get(k)
+                for k in ("internal_api", "version", "architecture", "num_threads", "filepath")
+            }
             for info in threadpool_info()
         ],
     }

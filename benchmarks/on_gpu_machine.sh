@@ -4,8 +4,9 @@
 # and bench_fit.py pinned to two physical cores (the issue's "2 cores, AVX-512"
 # reference machine). Wheels the machine lacks travel in .whl/ (scikit-learn
 # 1.9.1, array-api-compat, array-api-strict). Logs and results go to $OUT.
-# About six minutes on an H100 machine (bench_gpu.py's 1,000,000-row data and
-# its NumPy fit on the CPU take most of it).
+# About five minutes on an H100 machine, from its parts' runs there (the
+# script as it stands was not run end to end: bench_gpu.py, then at three
+# rounds, ran out of its time limit in the first try).
 #
 #     OUT=/tmp/out DRY=1 PYTHON=$PWD/.venv/bin/python bash benchmarks/on_gpu_machine.sh   # a quick dry run anywhere
 set -u
