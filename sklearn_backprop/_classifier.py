@@ -397,8 +397,7 @@ class BackpropClassifier(
         check_is_fitted(self)
         xp, device = input_namespace(X)
         check_same_namespace(self.coefs_[0], xp, device, f"{type(self).__name__}.{method}()")
-        if xp is np and not isinstance(X, np.ndarray):
-            # As fit converts: np.asarray (scikit-learn's conversion) refuses GPU arrays.
+        if xp is np:  # converted as fit converts: np.asarray refuses GPU arrays
             X = to_numpy(X)
         X = validate_data(
             self, X, accept_sparse=["csr", "csc"], dtype=(xp.float64, xp.float32), reset=False

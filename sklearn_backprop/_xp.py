@@ -65,7 +65,7 @@ def check_same_namespace(model_array, xp, device, caller):
 
 def to_numpy(array):
     """``array`` as a NumPy array on the host (NumPy arrays and others pass through)."""
-    if not array_api_compat.is_array_api_obj(array) or isinstance(array, np.ndarray):
+    if isinstance(array, np.ndarray) or not array_api_compat.is_array_api_obj(array):
         return array
     if array_api_compat.is_torch_array(array):
         return array.detach().cpu().numpy()
