@@ -75,17 +75,25 @@ def seconds_per_epoch(model_class, X, y, params):
 
 
 def torch_seconds_per_epoch(X, y, params, device="cpu"):
-    """The same network and solver as a hand-written PyTorch training loop."""
+    """A hand-written PyTorch training loop: the same network (sigmoid units) and solver."""
     import torch
 
     torch.manual_seed(0)
     dtype = torch.float32 if X.dtype == np.float32 else torch.float64
     X_t = torch.as_tensor(X, device=device)
-    y_t = torch.as_tensor(y.astype(np.int64), device=device)
     hidden, n_classes = params["hidden_layer_sizes"][0], int(y.max()) + 1
+    # Two classes: one output unit and the binary cross-entropy, as in
+    # MLPClassifier and ours; more: one unit a class and the softmax's.
+    binary = n_classes == 2
+    if binary:
+        y_t = torch.as_tensor(y.reshape(-1, 1), dtype=dtype, device=device)
+        criterion = torch.nn.functional.binary_cross_entropy_with_logits
+    else:
+        y_t = torch.as_tensor(y.astype(np.int64), device=device)
+        criterion = torch.nn.functional.cross_entropy
     model = torch.nn.Sequential(
         torch.nn.Linear(X.shape[1], hidden), torch.nn.Sigmoid(),
-        torch.nn.Linear(hidden, n_classes),
+        torch.nn.Linear(hidden, 1 if binary else n_classes),
     ).to(dtype=dtype, device=device)  # fmt: skip
     batch_size = params["batch_size"]
     # MLPClassifier's L2 term, alpha / 2 * ||W||^2 / batch size, as weight decay.
@@ -108,7 +116,7 @@ def torch_seconds_per_epoch(X, y, params, device="cpu"):
         for start in range(0, X_t.shape[0], batch_size):
             rows = order[start : start + batch_size]
             optimizer.zero_grad(set_to_none=True)
-            loss = torch.nn.functional.cross_entropy(model(X_t[rows]), y_t[rows])
+            loss = criterion(model(X_t[rows]), y_t[rows])
             loss.backward()
             optimizer.step()
     if str(device).startswith("cuda"):
@@ -124,8 +132,8 @@ def compare_fit(
         "ours": lambda: seconds_per_epoch(BackpropClassifier, X, y, params),
         "mlp": lambda: seconds_per_epoch(MLPClassifier, X, y, params),
     }
-    # The PyTorch loop above is written for sigmoid hidden units and a softmax output.
-    if HAVE_TORCH and len(np.unique(y)) > 2 and activation == "logistic":
+    # The PyTorch loop above is written for sigmoid hidden units.
+    if HAVE_TORCH and activation == "logistic":
         contenders["torch"] = lambda: torch_seconds_per_epoch(X, y, params)
     times = {name: [] for name in contenders}
     for _ in range(repeats):
