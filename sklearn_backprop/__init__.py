@@ -14,6 +14,7 @@ __all__ = [
     "TrainingDivergedError",
     "__version__",
     "move_to_numpy",
+    "register_onnx_converter",
     "to_onnx",
 ]
 
@@ -62,3 +63,27 @@ def to_onnx(clf, X_sample, *, target_opset=None):
     from ._onnx import to_onnx as convert
 
     return convert(clf, X_sample, target_opset=target_opset)
+
+
+def register_onnx_converter():
+    """Register BackpropClassifier's converter with skl2onnx, for ``skl2onnx.to_onnx``.
+
+    ``to_onnx`` above registers it too; call this before converting with
+    skl2onnx's own functions without having called ``to_onnx`` (for a
+    Pipeline holding the classifier among other steps, say). It is not
+    done at ``import sklearn_backprop``, which would import skl2onnx and
+    onnx for every user. Needs the ``export`` extra.
+
+    Examples
+    --------
+    >>> import skl2onnx
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn_backprop import BackpropClassifier, register_onnx_converter
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = BackpropClassifier(solver="lbfgs", max_iter=50, random_state=0).fit(X, y)
+    >>> register_onnx_converter()
+    >>> model = skl2onnx.to_onnx(clf, X[:1].astype("float32"))
+    >>> [output.name for output in model.graph.output]
+    ['output_label', 'output_probability']
+    """
+    from . import _onnx  # noqa: F401  (registers the converter on import)

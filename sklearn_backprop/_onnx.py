@@ -113,7 +113,10 @@ update_registered_converter(
     "SklearnBackpropClassifier",
     _shape_calculator,
     _converter,
-    options={"zipmap": [True, False, "columns"]},  # the classifier parser applies zipmap
+    # skl2onnx's classifier parser applies zipmap, and asks every classifier's
+    # converter for nocl (labels as class indices) too: declared, only as off,
+    # since this converter gives the labels themselves.
+    options={"zipmap": [True, False, "columns"], "nocl": [False]},
 )
 
 

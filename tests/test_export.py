@@ -1,12 +1,21 @@
 """Persistence with skops, and ONNX export checked against onnxruntime."""
 
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_iris, make_multilabel_classification
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_backprop import TRUSTED_TYPES, BackpropClassifier, to_onnx
+from sklearn_backprop import (
+    TRUSTED_TYPES,
+    BackpropClassifier,
+    register_onnx_converter,
+    to_onnx,
+)
 
 from ._helpers import quiet
 
@@ -86,6 +95,7 @@ class TestOnnx:
         np.testing.assert_array_equal(labels.astype(expected.dtype), expected)
 
     def test_pipeline_through_skl2onnx_directly(self):
+        register_onnx_converter()  # whether or not an earlier test called to_onnx
         X, y = problem("strings")
         pipeline = quiet_fit(
             make_pipeline(StandardScaler(), BackpropClassifier(max_iter=50, random_state=0)),
@@ -98,6 +108,54 @@ class TestOnnx:
         labels, probabilities = run_onnx(model, X * 10 + 3)
         np.testing.assert_allclose(probabilities, pipeline.predict_proba(X * 10 + 3), atol=1e-5)
         np.testing.assert_array_equal(labels, pipeline.predict(X * 10 + 3))
+
+
+def test_skl2onnx_needs_the_converter_registered_first():
+    # In a fresh process: registration is global, and any earlier test in
+    # this one may have done it already.
+    script = textwrap.dedent(
+        """
+        import numpy as np, skl2onnx
+        from sklearn.datasets import load_iris
+        from sklearn_backprop import BackpropClassifier, register_onnx_converter
+        X, y = load_iris(return_X_y=True)
+        clf = BackpropClassifier(solver="lbfgs", max_iter=5).fit(X, y)
+        try:
+            skl2onnx.to_onnx(clf, X[:1].astype(np.float32))
+        except Exception as error:
+            print("before:", type(error).__name__)
+        register_onnx_converter()
+        model = skl2onnx.to_onnx(clf, X[:1].astype(np.float32))
+        print("after:", [output.name for output in model.graph.output])
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", script], capture_output=True, text=True, check=True
+    )
+    assert "before: MissingShapeCalculator" in result.stdout
+    assert "after: ['output_label', 'output_probability']" in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["binary", "strings"])
+def test_skl2onnx_default_zipmap_gives_each_rows_probabilities_by_class(kind):
+    # skl2onnx's default output for a classifier: a dict per row.
+    register_onnx_converter()
+    X, y = problem(kind)
+    clf = quiet_fit(BackpropClassifier(max_iter=30, random_state=0), X, y)
+    labels, rows = run_onnx(skl2onnx.to_onnx(clf, X[:1]), X)
+    expected = clf.predict_proba(X)
+    assert [sorted(row) for row in rows] == [sorted(clf.classes_.tolist())] * len(X)
+    probabilities = np.array([[row[c] for c in clf.classes_.tolist()] for row in rows])
+    np.testing.assert_allclose(probabilities, expected, atol=1e-5)
+    np.testing.assert_array_equal(labels, clf.predict(X))
+
+
+def test_skl2onnx_refuses_class_indices_for_labels():
+    register_onnx_converter()
+    X, y = problem("strings")
+    clf = quiet_fit(BackpropClassifier(max_iter=5, random_state=0), X, y)
+    with pytest.raises(ValueError, match="nocl"):
+        skl2onnx.to_onnx(clf, X[:1], options={BackpropClassifier: {"nocl": True}})
 
 
 def test_onnx_float_labels_come_back_as_their_strings():
