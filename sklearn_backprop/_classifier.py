@@ -319,7 +319,8 @@ class BackpropClassifier(
             The training input. float32 trains in float32, anything else
             numeric in float64.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Class labels, or a binary indicator matrix for multilabel targets.
+            Class labels, or a binary indicator matrix (dense or sparse) for
+            multilabel targets.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each sample; an integer weight acts like
             repeating the sample. None weighs every sample 1.

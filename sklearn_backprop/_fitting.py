@@ -12,6 +12,7 @@ from functools import partial
 from numbers import Integral
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, column_or_1d
@@ -42,6 +43,28 @@ from ._targets import (
 )
 from ._training import train_epochs, train_lbfgs
 from ._xp import device_of, input_namespace, move, namespace, numpy_dtype, to_numpy
+
+
+def _target_array(y):
+    """Validated ``y`` as the targets' code reads it: dense, and 1-D if it has one column."""
+    if sp.issparse(y):  # a sparse label indicator matrix, which MLPClassifier takes too
+        y = y.toarray()
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = column_or_1d(y, warn=True)
+    return y
+
+
+def _check_split_weights(train_weights, validation_weights):
+    """Refuse a random hold-out that left one side with no weight: it could not be used."""
+    for part, weights in (("validation", validation_weights), ("training", train_weights)):
+        if not weights.any():
+            raise ValueError(
+                f"Every sample of the {part} set that early_stopping's random hold-out "
+                "left has zero weight (sample_weight, class_weight): nothing to "
+                f"{'score' if part == 'validation' else 'learn from'}. Change "
+                "validation_fraction or random_state, or pass X_val, y_val and "
+                "sample_weight_val."
+            )
 
 
 def _location(array):
@@ -94,8 +117,7 @@ class TrainingMixin(HistoryMixin):
             dtype=numpy_dtype(self.coefs_[0].dtype) if resume else (np.float64, np.float32),
             reset=not resume,
         )  # fmt: skip
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
+        y = _target_array(y)
         check_classification_targets(y)
         if resume:
             classes, multilabel = to_numpy(self.classes_), self._multilabel
@@ -135,11 +157,14 @@ class TrainingMixin(HistoryMixin):
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
+        name = "sample_weight" if sample_weight is not None else "class_weight"
         sample_weight = weigh_classes(sample_weight, class_weights, Y, X.dtype)
         if sample_weight is not None:
-            check_positive_total(sample_weight, "sample_weight")
+            if class_weights is not None and name == "sample_weight":
+                name = "sample_weight times class_weight"
+            check_positive_total(sample_weight, name)
             if not incremental and not multilabel:
-                check_weighted_classes(Y, sample_weight)
+                check_weighted_classes(Y, sample_weight, name)
         return sample_weight
 
     def _validation_set(self, validation, dtype, classes, multilabel, class_weights):
@@ -151,8 +176,7 @@ class TrainingMixin(HistoryMixin):
             self, X_val, y_val, accept_sparse=["csr", "csc"], multi_output=True,
             dtype=dtype, reset=False,
         )  # fmt: skip
-        if y_val.ndim == 2 and y_val.shape[1] == 1:
-            y_val = column_or_1d(y_val, warn=True)
+        y_val = _target_array(y_val)
         Y_val = binarize(y_val, classes, multilabel, dtype)
         if sample_weight_val is not None:
             sample_weight_val = _check_sample_weight(
@@ -215,6 +239,8 @@ class TrainingMixin(HistoryMixin):
                     f"The validation set holds {X_val.shape[0]} sample(s): increase "
                     "validation_fraction, or pass X_val and y_val."
                 )
+            if sample_weight is not None:
+                _check_split_weights(sample_weight, sample_weight_val)
         else:
             return (X, Y, sample_weight), None
         return (X, Y, sample_weight), (X_val, Y_val, sample_weight_val)

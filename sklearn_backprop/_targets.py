@@ -69,6 +69,16 @@ def class_weight_vector(class_weight, classes, Y):
                 f"class_weight names classes {sorted(unknown, key=str)} that are not "
                 f"among the classes {classes.tolist()}."
             )
+        # A negative weight would have training maximise that class's loss.
+        invalid = {
+            label: weight
+            for label, weight in class_weight.items()
+            if not (np.isfinite(weight) and weight >= 0)
+        }
+        if invalid:
+            raise ValueError(
+                f"class_weight must give each class a finite, non-negative weight; got {invalid}."
+            )
     # compute_class_weight's 'balanced' weighs by the class counts in y.
     return compute_class_weight(class_weight, classes=classes, y=classes[class_indices(Y)])
 
@@ -87,12 +97,12 @@ def check_positive_total(weights, name):
         raise ValueError(f"{name} is zero for every sample: nothing to learn from.")
 
 
-def check_weighted_classes(Y, sample_weight):
-    """Refuse weights that leave fewer than two classes to learn from."""
+def check_weighted_classes(Y, sample_weight, name="sample_weight"):
+    """Refuse weights (``name`` in the message) that leave fewer than two classes to learn from."""
     weighted_classes = np.unique(class_indices(Y)[sample_weight > 0])
     if len(weighted_classes) < 2:
         raise ValueError(
-            "sample_weight leaves only one class with positive weight; "
+            f"{name} leaves only one class with positive weight; "
             "BackpropClassifier needs samples of at least 2 classes."
         )
 

@@ -121,6 +121,18 @@ def test_multilabel_indicator_targets():
     assert clf.score(X / X.max(), Y) > 0.5  # subset accuracy, far above chance (1/16)
 
 
+def test_sparse_label_indicator_matrix_trains_as_the_dense_one():
+    # MLPClassifier takes a sparse indicator y too; so do the validation targets.
+    X, Y = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
+    X = X / X.max()
+    dense = quiet_fit(small_clf(max_iter=5), X, Y)
+    sparse = quiet_fit(small_clf(max_iter=5), X, sp.csr_matrix(Y))
+    np.testing.assert_array_equal(sparse.coefs_[0], dense.coefs_[0])
+    validated = small_clf(max_iter=5)
+    quiet(validated.fit, X, Y, X_val=X[:20], y_val=sp.csr_matrix(Y[:20]))
+    assert len(validated.validation_scores_) == 5
+
+
 def test_same_random_state_gives_bit_identical_models(iris):
     X, y = iris
     first = quiet_fit(small_clf(random_state=42), X, y)

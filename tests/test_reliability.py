@@ -249,8 +249,41 @@ class TestMoreBadInput:
     def test_partial_fit_chunk_without_weight(self, iris):
         X, y = iris
         clf = BackpropClassifier(class_weight={0: 0.0})
-        with pytest.raises(ValueError, match="sample_weight is zero for every sample"):
+        with pytest.raises(ValueError, match="class_weight is zero for every sample"):
             clf.partial_fit(X[y == 0], y[y == 0], classes=[0, 1, 2])
+
+    @pytest.mark.parametrize("weight", [-1.0, np.nan, np.inf])
+    def test_class_weight_must_be_finite_and_non_negative(self, iris, weight):
+        # A negative weight would train the network away from that class.
+        with pytest.raises(ValueError, match=r"finite, non-negative weight; got \{0: "):
+            BackpropClassifier(class_weight={0: weight}, max_iter=5).fit(*iris)
+
+    def test_weights_that_leave_one_class_are_named_for_what_was_given(self, iris):
+        X, y = iris
+        X, y = X[y < 2], y[y < 2]
+        with pytest.raises(ValueError, match=r"^class_weight leaves only one class"):
+            BackpropClassifier(class_weight={0: 0.0}, max_iter=5).fit(X, y)
+        weights = np.ones(len(y))
+        with pytest.raises(ValueError, match=r"^sample_weight times class_weight leaves only"):
+            BackpropClassifier(class_weight={0: 0.0}, max_iter=5).fit(X, y, sample_weight=weights)
+        weights[y == 1] = 0
+        with pytest.raises(ValueError, match=r"^sample_weight leaves only one class"):
+            BackpropClassifier(max_iter=5).fit(X, y, sample_weight=weights)
+
+    @pytest.mark.parametrize(("seed", "part"), [(4, "validation"), (7, "training")])
+    def test_early_stopping_hold_out_with_no_weight_on_one_side(self, seed, part):
+        # Two weighted samples of 30: the random half held out may take both,
+        # or neither. Either side with no weight would divide by zero.
+        X = np.random.RandomState(0).randn(30, 3)
+        y = np.array([0, 1] * 15)
+        weights = np.r_[np.ones(2), np.zeros(28)]
+        clf = BackpropClassifier(
+            hidden_layer_sizes=(5,), max_iter=3, early_stopping=True, validation_fraction=0.5,
+            random_state=seed,
+        )  # fmt: skip
+        with pytest.raises(ValueError, match=f"Every sample of the {part} set that early_stop"):
+            clf.fit(X, y, sample_weight=weights)
+        assert not hasattr(clf, "coefs_")  # the failed fit left it unfitted
 
     def test_all_zero_validation_weights(self, iris):
         X, y = iris
