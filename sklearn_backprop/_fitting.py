@@ -405,6 +405,8 @@ class TrainingMixin(HistoryMixin):
             tol=self.tol, n_iter_no_change=self.n_iter_no_change,
             evaluate=evaluate, on_epoch_begin=reporter.epoch_begin,
             on_epoch_end=on_epoch_end, on_stall=on_stall, early_stopping=early_stopping,
+            # Epochs from an earlier call: a warm start, whose weights compete.
+            start_is_candidate=bool(self.loss_curve_),
         )  # fmt: skip
         if not incremental and not stopped_early:
             warnings.warn(

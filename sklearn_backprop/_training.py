@@ -129,11 +129,17 @@ def run_epoch(
     return total_loss / total_weight
 
 
-def _diverged(epoch):
+# What a user can do about a divergence, by solver: L-BFGS has no learning rate.
+_REMEDY = (
+    "Try a smaller learning_rate_init, or scale the input features (e.g. with StandardScaler)."
+)
+_LBFGS_REMEDY = "Try scaling the input features (e.g. with StandardScaler), or a larger alpha."
+
+
+def _diverged(epoch, what="the loss or the weights became infinite or NaN", remedy=_REMEDY):
     return TrainingDivergedError(
-        f"Training diverged in epoch {epoch}: the loss or the weights became infinite "
-        "or NaN. The weights are those of the last finite epoch. Try a smaller "
-        "learning_rate_init, or scale the input features (e.g. with StandardScaler)."
+        f"Training diverged in {epoch}: {what}. The weights are those of the last "
+        f"finite one. {remedy}"
     )
 
 
@@ -156,6 +162,7 @@ def train_epochs(
     on_epoch_end,
     on_stall,
     early_stopping,
+    start_is_candidate=False,
 ):
     """Run up to ``max_epochs`` epochs of mini-batch training on ``params`` in place.
 
@@ -167,7 +174,8 @@ def train_epochs(
     when it says stop, ``on_stall()`` may still ask to go on (after lowering
     the learning rate).
     With ``early_stopping``, ``params`` end as they were at the best
-    validation score.
+    validation score; ``start_is_candidate``: the weights training starts
+    from count among them, scored before the first epoch.
 
     Returns whether training stopped before ``max_epochs`` (converged, or
     stopped on request).
@@ -186,6 +194,16 @@ def train_epochs(
     )
     stopping = StoppingRule(tol, n_iter_no_change, higher_is_better=early_stopping)
     best_params = None
+    if early_stopping and start_is_candidate:
+        # The weights training starts from (a warm start's: the best of the
+        # fit before) compete with every epoch's, so that a fit never hands
+        # back a model that scores worse on its validation set than the one
+        # it was given.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            _, start_score = evaluate()
+        if np.isfinite(start_score):
+            stopping.best = stopping.sign * start_score
+            best_params = [copy(xp, param) for param in params]
     stopped_early = False
     with sigint_as_flag() as interrupt:
         for epoch in range(1, max_epochs + 1):
@@ -197,12 +215,13 @@ def train_epochs(
             if shuffle and xp is not np:
                 # The same NumPy random stream in every namespace: the same batches.
                 epoch_order = xp.asarray(order, device=device_of(X))
-            loss = _epoch_or_restore(epoch, params, interrupt, partial(
-                run_epoch, X, Y, sample_weight, params, gradient=gradient, step=step,
-                batch_size=batch_size, order=epoch_order, workspace=workspace,
-                interrupt=interrupt,
-            ))  # fmt: skip
-            validation_loss, validation_score = evaluate() if evaluate else (np.nan, np.nan)
+            loss, (validation_loss, validation_score) = _epoch_or_restore(
+                epoch, params, interrupt, evaluate, partial(
+                    run_epoch, X, Y, sample_weight, params, gradient=gradient, step=step,
+                    batch_size=batch_size, order=epoch_order, workspace=workspace,
+                    interrupt=interrupt,
+                ),
+            )  # fmt: skip
             seconds = time.perf_counter() - started
             stop_requested = on_epoch_end(loss, validation_loss, validation_score, seconds)
             if stopping.update(validation_score if early_stopping else loss) and early_stopping:
@@ -225,24 +244,42 @@ def _assign(params, values):
         param[...] = value
 
 
-def _epoch_or_restore(epoch, params, interrupt, run):
-    """``run()`` one epoch; on Ctrl-C or divergence, put ``params`` back and raise."""
+def _epoch_or_restore(epoch, params, interrupt, evaluate, run):
+    """``run()`` one epoch, then ``evaluate()`` it (or None); on Ctrl-C or divergence,
+    put ``params`` back and raise.
+
+    Returns the epoch's loss and the validation loss and score (NaN without
+    ``evaluate``).
+    """
     xp = namespace(params[0])
     last_good = [copy(xp, param) for param in params]
+    validation = (np.nan, np.nan)
     try:
         # When training diverges, numpy warns of overflow on the way to inf;
         # those warnings are replaced by the one clear error below.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             loss = run()
+            diverged = not (np.isfinite(loss) and all(all_finite(xp, param) for param in params))
+            if evaluate is not None and not diverged:
+                validation = evaluate()
         if interrupt.requested:
             raise KeyboardInterrupt
     except KeyboardInterrupt:
         _assign(params, last_good)  # the weights of the last completed epoch
         raise
-    if not (np.isfinite(loss) and all(all_finite(xp, param) for param in params)):
+    if diverged:
         _assign(params, last_good)
-        raise _diverged(epoch)
-    return loss
+        raise _diverged(f"epoch {epoch}")
+    if evaluate is not None and not np.isfinite(validation[0]):
+        # Finite weights whose outputs overflow on the validation data: the
+        # log loss is finite whenever the probabilities are numbers at all.
+        _assign(params, last_good)
+        raise _diverged(
+            f"epoch {epoch}",
+            "the network's output on the validation data overflowed (its loss is not finite)",
+            f"{_REMEDY[:-1]}, the validation data as the training data.",
+        )
+    return loss, validation
 
 
 def _as_vector(arrays):
@@ -319,7 +356,7 @@ def train_lbfgs(
         raise KeyboardInterrupt
     final = _from_vector(result.x, params)
     if not all(np.isfinite(value).all() for value in final) or not np.isfinite(result.fun):
-        raise _diverged(result.nit)
+        raise _diverged(f"iteration {result.nit}", remedy=_LBFGS_REMEDY)
     _assign(params, final)
     result.stop_requested = stop_requested
     return result

@@ -235,6 +235,27 @@ def test_divergence_is_reported_and_leaves_finite_weights(iris):
     assert np.isfinite(clf.loss_curve_).all()
 
 
+def test_validation_output_overflow_is_reported_as_divergence():
+    # Features of 1e10 and relu units: the weights stay finite through an
+    # epoch, but the outputs on the held-out data overflow to NaN
+    # probabilities; no overflow warning escapes (the suite makes them errors).
+    X = np.random.RandomState(0).randn(60, 4).astype(np.float32) * np.float32(1e10)
+    clf = small_clf(activation="relu", solver="sgd", max_iter=3, early_stopping=True)
+    with pytest.raises(TrainingDivergedError, match="output on the validation data overflowed"):
+        clf.fit(X, np.array([0, 1, 2] * 20))
+    assert all(np.isfinite(w).all() for w in clf.coefs_ + clf.intercepts_)
+    assert np.isfinite(clf.validation_scores_).all()
+
+
+def test_lbfgs_divergence_advice_has_no_learning_rate():
+    X = np.random.RandomState(0).randn(60, 4) * 1e200  # the first loss overflows
+    clf = small_clf(activation="identity", solver="lbfgs", max_iter=5)
+    with pytest.raises(TrainingDivergedError, match="diverged in iteration 0") as error:
+        clf.fit(X, np.array([0, 1] * 30))
+    assert "learning_rate_init" not in str(error.value)
+    assert "StandardScaler" in str(error.value)
+
+
 class TestBadInput:
     def test_single_class(self, iris):
         X, _ = iris

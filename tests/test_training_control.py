@@ -294,6 +294,24 @@ class TestWarmStart:
         quiet(clf.fit, *iris)
         assert clf.n_iter_ == 15
 
+    def test_early_stopping_keeps_the_weights_it_was_given_when_no_epoch_beats_them(self):
+        # Each warm fit restores its best epoch; the weights it starts from
+        # (the last fit's best) count among them, so a fit never hands back a
+        # model that scores worse on the same validation set, and
+        # best_validation_score_ stays the score of the model held.
+        rng = np.random.RandomState(2)
+        X, y = rng.randn(90, 3), np.array([0, 1, 2] * 30)
+        clf = BackpropClassifier(
+            hidden_layer_sizes=(4,), activation="relu", max_iter=50, random_state=0,
+            warm_start=True, n_iter_no_change=2, early_stopping=True, learning_rate_init=0.1,
+        )  # fmt: skip
+        scores = []
+        for _ in range(3):
+            quiet(clf.fit, X[:60], y[:60], X_val=X[60:], y_val=y[60:])
+            scores.append(clf.score(X[60:], y[60:]))
+            assert scores[-1] == clf.best_validation_score_
+        assert scores == sorted(scores)
+
     def test_needs_the_same_classes(self, iris):
         X, y = iris
         clf = quiet(BackpropClassifier(warm_start=True, max_iter=2).fit, X, y)
