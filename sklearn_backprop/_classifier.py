@@ -104,8 +104,9 @@ class BackpropClassifier(
     early_stopping : bool, default=False
         Whether to stop when the validation score stops improving, and keep
         the weights of the best epoch. The validation set is ``X_val``,
-        ``y_val`` when given to ``fit``, otherwise a random (stratified,
-        except for multilabel targets) ``validation_fraction`` of the data.
+        ``y_val`` when given to ``fit``, otherwise a random
+        ``validation_fraction`` of the data, stratified for binary targets
+        (as in MLPClassifier, which holds out the same samples).
         Only for 'sgd' and 'adam'.
 
     validation_fraction : float, default=0.1

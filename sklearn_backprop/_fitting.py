@@ -227,7 +227,7 @@ class TrainingMixin(HistoryMixin):
         elif self.early_stopping and not incremental and self.solver != "lbfgs":
             # After the weights' initialisation, as in MLPClassifier, so that
             # the same random_state holds out the same samples.
-            stratify = None if self._multilabel else stratification_codes(Y)
+            stratify = stratification_codes(Y)
             arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
             split = train_test_split(
                 *arrays, test_size=self.validation_fraction, random_state=rng, stratify=stratify

@@ -108,14 +108,12 @@ def check_weighted_classes(Y, sample_weight, name="sample_weight"):
 
 
 def stratification_codes(Y):
-    """One integer per sample of the binarized targets ``Y``, to stratify a split by.
+    """What early stopping's hold-out is stratified by: as in MLPClassifier, binary targets only.
 
-    ``train_test_split(stratify=Y)`` turns each row of a 2-D ``Y`` into a
-    string (0.4 s for 50,000 rows, half of a short fit with early stopping)
-    and stratifies by the strings in sorted order. A one-hot row of class k
-    ("0.0 ... 1.0 ...") sorts before that of class k - 1, a binary target's
-    single column as its class: integers in the same order hold out the same
-    samples for the same random state.
+    One integer per sample (its class) for one output column, None (a random
+    split) for multiclass and multilabel targets. MLPClassifier passes its
+    0/1 target column, which ``train_test_split`` turns into strings; the
+    integers sort as they do, so the same random state holds out the same
+    samples.
     """
-    indices = class_indices(Y)
-    return indices if Y.shape[1] == 1 else -indices
+    return class_indices(Y) if Y.shape[1] == 1 else None

@@ -74,7 +74,7 @@ def test_fitted_attributes(iris):
     [
         ({}, "one class", "at least 2 classes"),
         # Fails after the weights' initialisation: 1 of 20 samples held out.
-        ({"early_stopping": True, "validation_fraction": 0.05}, "iris", "test_size = 1"),
+        ({"early_stopping": True, "validation_fraction": 0.05}, "iris", "holds 1 sample"),
     ],
 )
 def test_a_fit_that_fails_before_training_leaves_the_model_as_it_was(iris, params, labels, message):

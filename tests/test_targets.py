@@ -48,13 +48,11 @@ def test_binarize_refuses_labels_outside_the_classes(classes, y, unseen):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("n_classes", [2, 3, 12])
-def test_stratification_codes_split_as_the_targets_do(n_classes, dtype):
-    # Unequal class sizes, so that the order of the classes changes the split.
-    y = np.random.default_rng(n_classes).choice(
-        n_classes, 300, p=np.arange(1, n_classes + 1) / (n_classes * (n_classes + 1) / 2)
-    )
-    Y = binarize(y, np.arange(n_classes), False, dtype)
+def test_binary_stratification_codes_split_as_the_target_column_does(dtype):
+    # MLPClassifier stratifies by its 0/1 target column (2-D); unequal class
+    # sizes, so that the order of the classes changes the split.
+    y = np.random.default_rng(0).choice(2, 300, p=[0.3, 0.7])
+    Y = binarize(y, np.arange(2), False, dtype)
     rows = np.arange(len(y))
     for seed in range(3):
         expected = train_test_split(rows, test_size=0.1, random_state=seed, stratify=Y)
@@ -63,3 +61,11 @@ def test_stratification_codes_split_as_the_targets_do(n_classes, dtype):
         )
         np.testing.assert_array_equal(got[0], expected[0])
         np.testing.assert_array_equal(got[1], expected[1])
+
+
+@pytest.mark.parametrize("n_classes", [3, 12])
+def test_multiclass_and_multilabel_hold_outs_are_random_as_in_mlpclassifier(n_classes):
+    y = np.arange(60) % n_classes
+    assert stratification_codes(binarize(y, np.arange(n_classes), False, np.float64)) is None
+    Y = (np.random.default_rng(0).random((60, 3)) > 0.5).astype(float)
+    assert stratification_codes(Y) is None

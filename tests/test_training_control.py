@@ -200,11 +200,11 @@ class TestEarlyStopping:
         assert ours.best_validation_score_ == reference.best_validation_score_
         assert_same_weights(ours, reference, rtol=1e-10)
 
-    def test_hold_out_is_stratified(self):
-        # 3 classes of 10: a stratified 30% hold-out has 3 of each, so a model
-        # that always predicts one class scores exactly 1/3 on it.
+    def test_binary_hold_out_is_stratified(self):
+        # 2 classes of 10 and 20: a stratified 30% hold-out has 3 and 6, so a
+        # model that always predicts one class scores exactly 1/3 or 2/3 on it.
         X = np.random.RandomState(0).normal(size=(30, 2))
-        y = np.repeat([0, 1, 2], 10)
+        y = np.repeat([0, 1, 1], 10)
         clf = quiet(
             BackpropClassifier(
                 early_stopping=True,
@@ -216,7 +216,22 @@ class TestEarlyStopping:
             X,
             y,
         )
-        assert clf.validation_scores_ == [pytest.approx(1 / 3)] * 3
+        assert clf.validation_scores_[0] in (pytest.approx(1 / 3), pytest.approx(2 / 3))
+        assert len(set(clf.validation_scores_)) == 1
+
+    def test_multiclass_hold_out_matches_mlpclassifier(self):
+        # MLPClassifier stratifies binary targets only: a random hold-out,
+        # which also works where a class is too small to stratify (a class
+        # of one sample here).
+        X = np.random.RandomState(0).normal(size=(61, 3))
+        y = np.r_[np.arange(60) % 3, 3]
+        ours, reference = both(
+            X, y, early_stopping=True, validation_fraction=0.2, max_iter=20,
+            learning_rate_init=0.01,
+        )  # fmt: skip
+        assert ours.validation_scores_ == pytest.approx(reference.validation_scores_)
+        assert ours.best_validation_score_ == reference.best_validation_score_
+        assert_same_weights(ours, reference, rtol=1e-10)
 
     def test_multilabel_hold_out(self):
         X, Y = make_multilabel_classification(n_samples=100, n_classes=3, random_state=0)
