@@ -84,8 +84,8 @@ class BackpropClassifier(
     tol : float, default=1e-4
         Training stops once the monitored value (the training loss, or the
         validation score with ``early_stopping``) has not improved by at
-        least ``tol`` for ``n_iter_no_change`` consecutive epochs. For
-        'lbfgs' it is the gradient tolerance.
+        least ``tol`` for more than ``n_iter_no_change`` consecutive epochs
+        (as in MLPClassifier). For 'lbfgs' it is the gradient tolerance.
 
     verbose : bool or int, default=False
         Print one line per epoch (per iteration for 'lbfgs'): the losses,
@@ -119,8 +119,8 @@ class BackpropClassifier(
         Adam's guard against division by zero.
 
     n_iter_no_change : int or np.inf, default=10
-        Epochs without an improvement of ``tol`` before training stops;
-        ``np.inf`` never stops early.
+        Training stops after ``n_iter_no_change + 1`` epochs in a row
+        without an improvement of ``tol``; ``np.inf`` never stops early.
 
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
@@ -155,10 +155,16 @@ class BackpropClassifier(
         The training loss of the last epoch.
 
     best_loss_ : float
-        The lowest training loss of any epoch.
+        The lowest training loss of any epoch (iteration for 'lbfgs'). Set
+        with every solver and with ``early_stopping`` too, where
+        MLPClassifier leaves it None (with 'lbfgs', unset).
 
     loss_curve_ : list of float
-        The training loss of every epoch (every iteration for 'lbfgs').
+        The training loss of every epoch (every iteration for 'lbfgs'). With
+        ``sample_weight`` it is the weighted average per-sample loss: each
+        batch counts by its total weight, where MLPClassifier counts it by
+        its number of samples (the same without weights or with one batch;
+        the weights themselves train the same).
 
     validation_scores_ : list of float or None
         The validation accuracy of every epoch, when there is a validation set.

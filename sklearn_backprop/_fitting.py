@@ -7,7 +7,6 @@ and drives the training loops of ``_training``, recording every epoch.
 
 import copy
 import itertools
-import warnings
 from functools import partial
 from numbers import Integral
 
@@ -42,6 +41,7 @@ from ._targets import (
     weigh_classes,
 )
 from ._training import train_epochs, train_lbfgs
+from ._warn import warn_at_caller
 from ._xp import device_of, input_namespace, move, namespace, numpy_dtype, to_numpy
 
 
@@ -172,16 +172,21 @@ class TrainingMixin(HistoryMixin):
         if validation is None:
             return None
         X_val, y_val, sample_weight_val = validation
-        X_val, y_val = validate_data(
-            self, X_val, y_val, accept_sparse=["csr", "csc"], multi_output=True,
-            dtype=dtype, reset=False,
-        )  # fmt: skip
-        y_val = _target_array(y_val)
-        Y_val = binarize(y_val, classes, multilabel, dtype)
-        if sample_weight_val is not None:
-            sample_weight_val = _check_sample_weight(
-                sample_weight_val, X_val, dtype=dtype, ensure_non_negative=True
-            )
+        try:  # the checks of the training data, whose messages say "X", "y"...
+            X_val, y_val = validate_data(
+                self, X_val, y_val, accept_sparse=["csr", "csc"], multi_output=True,
+                dtype=dtype, reset=False,
+            )  # fmt: skip
+            y_val = _target_array(y_val)
+            Y_val = binarize(y_val, classes, multilabel, dtype)
+            if sample_weight_val is not None:
+                sample_weight_val = _check_sample_weight(
+                    sample_weight_val, X_val, dtype=dtype, ensure_non_negative=True
+                )
+        except ValueError as error:  # ...so say which data they are about
+            raise ValueError(
+                f"In the validation data (X_val, y_val, sample_weight_val): {error}"
+            ) from error
         # Validation samples are weighed as training samples are.
         sample_weight_val = weigh_classes(sample_weight_val, class_weights, Y_val, dtype)
         if sample_weight_val is not None:
@@ -337,11 +342,10 @@ class TrainingMixin(HistoryMixin):
         except KeyboardInterrupt:
             if self.on_interrupt == "raise":
                 raise
-            warnings.warn(
+            warn_at_caller(
                 f"Training interrupted after {self.n_iter_} epoch(s); the model holds "
                 "the weights of the last completed one.",
                 UserWarning,
-                stacklevel=4,
             )
 
     def _move_weights(self, xp, device):
@@ -409,11 +413,10 @@ class TrainingMixin(HistoryMixin):
             start_is_candidate=bool(self.loss_curve_),
         )  # fmt: skip
         if not incremental and not stopped_early:
-            warnings.warn(
+            warn_at_caller(
                 f"Stochastic optimizer: maximum iterations ({self.max_iter}) reached and "
                 "the optimization hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=2,
             )
 
     def _fit_lbfgs(self, X, Y, sample_weight, evaluate, reporter):
@@ -432,21 +435,19 @@ class TrainingMixin(HistoryMixin):
         self.loss_ = float(result.fun)
         self.best_loss_ = min(self.best_loss_, self.loss_)
         if not result.success and not result.stop_requested:
-            warnings.warn(
+            warn_at_caller(
                 f"lbfgs failed to converge after {result.nit} iterations "
                 f"({result.message}). Increase max_iter or max_fun, or scale the data.",
                 ConvergenceWarning,
-                stacklevel=2,
             )
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
             return min(200, n_samples)
         if self.batch_size > n_samples:
-            warnings.warn(
+            warn_at_caller(
                 f"batch_size={self.batch_size} is larger than the {n_samples} samples; "
-                f"using batches of {n_samples}.",
-                stacklevel=2,
+                f"using batches of {n_samples}."
             )
         return min(self.batch_size, n_samples)
 

@@ -256,6 +256,25 @@ def test_lbfgs_divergence_advice_has_no_learning_rate():
     assert "StandardScaler" in str(error.value)
 
 
+@pytest.mark.parametrize(
+    ("params", "category"),
+    [
+        ({"solver": "sgd", "max_iter": 2}, ConvergenceWarning),
+        ({"solver": "lbfgs", "max_iter": 2}, ConvergenceWarning),
+        ({"batch_size": 1000, "max_iter": 50, "tol": 1.0}, UserWarning),
+    ],
+)
+def test_warnings_point_at_the_callers_line(iris, params, category):
+    # Not at the package's internals: -W filters by module, and the user
+    # wants to see which of their calls warned.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        small_clf(**params).fit(*iris)
+    ours = [warning for warning in caught if warning.category is category]
+    assert ours
+    assert all(warning.filename == __file__ for warning in ours)
+
+
 class TestBadInput:
     def test_single_class(self, iris):
         X, _ = iris

@@ -183,8 +183,12 @@ class TestBadInputNamesTheProblem:
         X, y = iris
         X_val = X[:10].copy()
         X_val[0, 0] = np.nan
-        with pytest.raises(ValueError, match="Input X contains NaN"):
+        with pytest.raises(ValueError, match=r"^In the validation data .*Input X contains NaN"):
             BackpropClassifier().fit(X, y, X_val=X_val, y_val=y[:10])
+        weights = np.ones(10)
+        weights[3] = np.inf
+        with pytest.raises(ValueError, match=r"^In the validation data .*sample_weight contains"):
+            BackpropClassifier().fit(X, y, X_val=X[:10], y_val=y[:10], sample_weight_val=weights)
 
     def test_predict_with_renamed_columns(self, iris):
         X, y = iris
