@@ -96,7 +96,8 @@ def torch_seconds_per_epoch(X, y, params, device="cpu"):
         torch.nn.Linear(hidden, 1 if binary else n_classes),
     ).to(dtype=dtype, device=device)  # fmt: skip
     batch_size = params["batch_size"]
-    # MLPClassifier's L2 term, alpha / 2 * ||W||^2 / batch size, as weight decay.
+    # MLPClassifier's L2 term, alpha / 2 * ||W||^2 / batch size, as weight decay
+    # (which here decays the biases too: the same work per step, not the same sum).
     decay = params["alpha"] / batch_size
     if params["solver"] == "sgd":
         optimizer = torch.optim.SGD(

@@ -106,7 +106,9 @@ class BackpropClassifier(
         the weights of the best epoch. The validation set is ``X_val``,
         ``y_val`` when given to ``fit``, otherwise a random
         ``validation_fraction`` of the data, stratified for binary targets
-        (as in MLPClassifier, which holds out the same samples).
+        (as in MLPClassifier, which holds out the same samples). With
+        ``warm_start`` and ``X_val``, the weights a fit starts from compete
+        with its epochs'.
         Only for 'sgd' and 'adam'.
 
     validation_fraction : float, default=0.1
@@ -155,16 +157,13 @@ class BackpropClassifier(
         The training loss of the last epoch.
 
     best_loss_ : float
-        The lowest training loss of any epoch (iteration for 'lbfgs'). Set
-        with every solver and with ``early_stopping`` too, where
-        MLPClassifier leaves it None (with 'lbfgs', unset).
+        The lowest training loss of any epoch (iteration for 'lbfgs'), also
+        where MLPClassifier leaves it None (early stopping) or unset (lbfgs).
 
     loss_curve_ : list of float
-        The training loss of every epoch (every iteration for 'lbfgs'). With
-        ``sample_weight`` it is the weighted average per-sample loss: each
-        batch counts by its total weight, where MLPClassifier counts it by
-        its number of samples (the same without weights or with one batch;
-        the weights themselves train the same).
+        The training loss of every epoch (every iteration for 'lbfgs'); with
+        ``sample_weight``, each batch counts by its total weight, where
+        MLPClassifier counts it by its size (the weights train the same).
 
     validation_scores_ : list of float or None
         The validation accuracy of every epoch, when there is a validation set.

@@ -11,10 +11,9 @@ from functools import partial
 from numbers import Integral
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state, column_or_1d
+from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
@@ -34,37 +33,25 @@ from ._packing import pack
 from ._targets import (
     binarize,
     check_positive_total,
+    check_split_weights,
     check_weighted_classes,
     class_weight_vector,
     fit_classes,
     stratification_codes,
+    target_array,
     weigh_classes,
+    weights_name,
 )
 from ._training import train_epochs, train_lbfgs
 from ._warn import warn_at_caller
 from ._xp import device_of, input_namespace, move, namespace, numpy_dtype, to_numpy
 
 
-def _target_array(y):
-    """Validated ``y`` as the targets' code reads it: dense, and 1-D if it has one column."""
-    if sp.issparse(y):  # a sparse label indicator matrix, which MLPClassifier takes too
-        y = y.toarray()
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = column_or_1d(y, warn=True)
-    return y
-
-
-def _check_split_weights(train_weights, validation_weights):
-    """Refuse a random hold-out that left one side with no weight: it could not be used."""
-    for part, weights in (("validation", validation_weights), ("training", train_weights)):
-        if not weights.any():
-            raise ValueError(
-                f"Every sample of the {part} set that early_stopping's random hold-out "
-                "left has zero weight (sample_weight, class_weight): nothing to "
-                f"{'score' if part == 'validation' else 'learn from'}. Change "
-                "validation_fraction or random_state, or pass X_val, y_val and "
-                "sample_weight_val."
-            )
+def _finite_score(evaluate):
+    """The validation score of the model's current weights, or None where their loss overflows."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        loss, score = evaluate()
+    return score if np.isfinite(loss) else None
 
 
 def _location(array):
@@ -117,7 +104,7 @@ class TrainingMixin(HistoryMixin):
             dtype=numpy_dtype(self.coefs_[0].dtype) if resume else (np.float64, np.float32),
             reset=not resume,
         )  # fmt: skip
-        y = _target_array(y)
+        y = target_array(y)
         check_classification_targets(y)
         if resume:
             classes, multilabel = to_numpy(self.classes_), self._multilabel
@@ -157,11 +144,9 @@ class TrainingMixin(HistoryMixin):
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
-        name = "sample_weight" if sample_weight is not None else "class_weight"
+        name = weights_name(sample_weight, class_weights)
         sample_weight = weigh_classes(sample_weight, class_weights, Y, X.dtype)
         if sample_weight is not None:
-            if class_weights is not None and name == "sample_weight":
-                name = "sample_weight times class_weight"
             check_positive_total(sample_weight, name)
             if not incremental and not multilabel:
                 check_weighted_classes(Y, sample_weight, name)
@@ -177,7 +162,7 @@ class TrainingMixin(HistoryMixin):
                 self, X_val, y_val, accept_sparse=["csr", "csc"], multi_output=True,
                 dtype=dtype, reset=False,
             )  # fmt: skip
-            y_val = _target_array(y_val)
+            y_val = target_array(y_val)
             Y_val = binarize(y_val, classes, multilabel, dtype)
             if sample_weight_val is not None:
                 sample_weight_val = _check_sample_weight(
@@ -188,9 +173,10 @@ class TrainingMixin(HistoryMixin):
                 f"In the validation data (X_val, y_val, sample_weight_val): {error}"
             ) from error
         # Validation samples are weighed as training samples are.
+        name = weights_name(sample_weight_val, class_weights, "sample_weight_val")
         sample_weight_val = weigh_classes(sample_weight_val, class_weights, Y_val, dtype)
         if sample_weight_val is not None:
-            check_positive_total(sample_weight_val, "sample_weight_val")
+            check_positive_total(sample_weight_val, f"{name} on the validation data", "score")
         return X_val, Y_val, sample_weight_val
 
     def _initialize(self, n_features, hidden_layer_sizes, n_outputs, dtype, rng):
@@ -245,7 +231,7 @@ class TrainingMixin(HistoryMixin):
                     "validation_fraction, or pass X_val and y_val."
                 )
             if sample_weight is not None:
-                _check_split_weights(sample_weight, sample_weight_val)
+                check_split_weights(sample_weight, sample_weight_val)
         else:
             return (X, Y, sample_weight), None
         return (X, Y, sample_weight), (X_val, Y_val, sample_weight_val)
@@ -281,7 +267,8 @@ class TrainingMixin(HistoryMixin):
         xp, device = input_namespace(X)
         train_xp = np if self.solver == "lbfgs" else xp
         X, y, sample_weight = to_numpy(X), to_numpy(y), to_numpy(sample_weight)
-        if validation is not None:
+        validation_given = validation is not None
+        if validation_given:
             validation = tuple(to_numpy(array) for array in validation)
         hidden_layer_sizes = self._validated_hidden_layer_sizes()
         resume = (incremental or self.warm_start) and hasattr(self, "coefs_")
@@ -326,19 +313,26 @@ class TrainingMixin(HistoryMixin):
                 else epoch_reporter(self, *given, self.max_iter + (self.solver == "lbfgs"))
             )
             home = (xp, device)
-            self._train(train, evaluate, rng, incremental, reporter)
+            start_score = None
+            if resume and validation_given and self.early_stopping and not incremental:
+                # A warm start scored on the user's fixed validation set: its
+                # weights compete with the epochs' (see train_epochs). On a
+                # random hold-out they would be scored on samples they were
+                # trained on.
+                start_score = _finite_score(evaluate)
+            self._train(train, evaluate, rng, incremental, reporter, start_score)
         finally:
             self._move_weights(*home)
             self._move_classes(*home)
         reporter.finish()
         return self
 
-    def _train(self, train, evaluate, rng, incremental, reporter):
+    def _train(self, train, evaluate, rng, incremental, reporter, start_score):
         try:
             if self.solver == "lbfgs":
                 self._fit_lbfgs(*train, evaluate, reporter)
             else:
-                self._fit_stochastic(*train, evaluate, rng, incremental, reporter)
+                self._fit_stochastic(*train, evaluate, rng, incremental, reporter, start_score)
         except KeyboardInterrupt:
             if self.on_interrupt == "raise":
                 raise
@@ -363,7 +357,9 @@ class TrainingMixin(HistoryMixin):
         if to_numpy(self.classes_).dtype.kind in "bif":
             self.classes_ = move(self.classes_, xp, device)
 
-    def _fit_stochastic(self, X, Y, sample_weight, evaluate, rng, incremental, reporter):
+    def _fit_stochastic(
+        self, X, Y, sample_weight, evaluate, rng, incremental, reporter, start_score
+    ):
         n_samples = X.shape[0]
         _, optimizer_step = OPTIMIZERS[self.solver]
         state = self._optimizer_state
@@ -409,9 +405,10 @@ class TrainingMixin(HistoryMixin):
             tol=self.tol, n_iter_no_change=self.n_iter_no_change,
             evaluate=evaluate, on_epoch_begin=reporter.epoch_begin,
             on_epoch_end=on_epoch_end, on_stall=on_stall, early_stopping=early_stopping,
-            # Epochs from an earlier call: a warm start, whose weights compete.
-            start_is_candidate=bool(self.loss_curve_),
+            start_score=start_score,
         )  # fmt: skip
+        if early_stopping and start_score is not None:  # the weights it started from may have won
+            self.best_validation_score_ = max(self.best_validation_score_, start_score)
         if not incremental and not stopped_early:
             warn_at_caller(
                 f"Stochastic optimizer: maximum iterations ({self.max_iter}) reached and "

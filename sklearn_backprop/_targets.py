@@ -1,6 +1,7 @@
 """Class labels, their 0/1 encoding for the network, and per-sample weights."""
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils import column_or_1d
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import type_of_target
@@ -71,9 +72,7 @@ def class_weight_vector(class_weight, classes, Y):
             )
         # A negative weight would have training maximise that class's loss.
         invalid = {
-            label: weight
-            for label, weight in class_weight.items()
-            if not (np.isfinite(weight) and weight >= 0)
+            label: weight for label, weight in class_weight.items() if not _is_weight(weight)
         }
         if invalid:
             raise ValueError(
@@ -91,10 +90,25 @@ def weigh_classes(sample_weight, class_weights, Y, dtype):
     return weights if sample_weight is None else sample_weight * weights
 
 
-def check_positive_total(weights, name):
+def _is_weight(value):
+    """Whether ``value`` is a finite, non-negative number."""
+    try:
+        return bool(np.isfinite(float(value)) and float(value) >= 0)
+    except (TypeError, ValueError):
+        return False
+
+
+def weights_name(sample_weight, class_weights, sample_weight_name="sample_weight"):
+    """How an error should name the weights in play: what the user gave."""
+    given = [sample_weight_name] if sample_weight is not None else []
+    given += ["class_weight"] if class_weights is not None else []
+    return " times ".join(given)
+
+
+def check_positive_total(weights, name, purpose="learn from"):
     """Refuse weights that are zero for every sample: nothing could be learned or scored."""
     if not weights.any():
-        raise ValueError(f"{name} is zero for every sample: nothing to learn from.")
+        raise ValueError(f"{name} is zero for every sample: nothing to {purpose}.")
 
 
 def check_weighted_classes(Y, sample_weight, name="sample_weight"):
@@ -117,3 +131,25 @@ def stratification_codes(Y):
     samples.
     """
     return class_indices(Y) if Y.shape[1] == 1 else None
+
+
+def target_array(y):
+    """Validated ``y`` as the targets' code reads it: dense, and 1-D if it has one column."""
+    if sp.issparse(y):  # a sparse label indicator matrix, which MLPClassifier takes too
+        y = y.toarray()
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = column_or_1d(y, warn=True)
+    return y
+
+
+def check_split_weights(train_weights, validation_weights):
+    """Refuse a random hold-out that left one side with no weight: it could not be used."""
+    for part, weights in (("validation", validation_weights), ("training", train_weights)):
+        if not weights.any():
+            raise ValueError(
+                f"Every sample of the {part} set that early_stopping's random hold-out "
+                "left has zero weight (sample_weight, class_weight): nothing to "
+                f"{'score' if part == 'validation' else 'learn from'}. Change "
+                "validation_fraction or random_state, or pass X_val, y_val and "
+                "sample_weight_val."
+            )

@@ -22,9 +22,10 @@ from ._xp import all_finite, copy, device_of, namespace
 
 
 class TrainingDivergedError(ValueError):
-    """Training produced a non-finite loss or weights (the learning rate is too large).
+    """Training produced non-finite loss or weights, or outputs that overflow on validation data.
 
-    A ``ValueError``; the model keeps the weights of the last finite epoch.
+    Typically a learning rate far too large, or unscaled features. A
+    ``ValueError``; the model keeps the weights of the epoch before.
 
     Examples
     --------
@@ -134,12 +135,18 @@ _REMEDY = (
     "Try a smaller learning_rate_init, or scale the input features (e.g. with StandardScaler)."
 )
 _LBFGS_REMEDY = "Try scaling the input features (e.g. with StandardScaler), or a larger alpha."
+_NON_FINITE = "the loss or the weights became infinite or NaN"
+_VALIDATION_OVERFLOW = (
+    "the network's output on the validation data overflowed (its loss is not finite); "
+    "scale the validation data as the training data"
+)
 
 
-def _diverged(epoch, what="the loss or the weights became infinite or NaN", remedy=_REMEDY):
+def _diverged(where, what=_NON_FINITE, remedy=_REMEDY):
+    """The error for a divergence in ``where`` ("epoch 3", "iteration 0")."""
     return TrainingDivergedError(
-        f"Training diverged in {epoch}: {what}. The weights are those of the last "
-        f"finite one. {remedy}"
+        f"Training diverged in {where}: {what}. The model keeps the weights of the one "
+        f"before. {remedy}"
     )
 
 
@@ -162,7 +169,7 @@ def train_epochs(
     on_epoch_end,
     on_stall,
     early_stopping,
-    start_is_candidate=False,
+    start_score=None,
 ):
     """Run up to ``max_epochs`` epochs of mini-batch training on ``params`` in place.
 
@@ -174,8 +181,8 @@ def train_epochs(
     when it says stop, ``on_stall()`` may still ask to go on (after lowering
     the learning rate).
     With ``early_stopping``, ``params`` end as they were at the best
-    validation score; ``start_is_candidate``: the weights training starts
-    from count among them, scored before the first epoch.
+    validation score; ``start_score``, the validation score of the weights
+    training starts from, makes them a candidate too.
 
     Returns whether training stopped before ``max_epochs`` (converged, or
     stopped on request).
@@ -194,16 +201,9 @@ def train_epochs(
     )
     stopping = StoppingRule(tol, n_iter_no_change, higher_is_better=early_stopping)
     best_params = None
-    if early_stopping and start_is_candidate:
-        # The weights training starts from (a warm start's: the best of the
-        # fit before) compete with every epoch's, so that a fit never hands
-        # back a model that scores worse on its validation set than the one
-        # it was given.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            _, start_score = evaluate()
-        if np.isfinite(start_score):
-            stopping.best = stopping.sign * start_score
-            best_params = [copy(xp, param) for param in params]
+    if early_stopping and start_score is not None:
+        stopping.best = stopping.sign * start_score
+        best_params = [copy(xp, param) for param in params]
     stopped_early = False
     with sigint_as_flag() as interrupt:
         for epoch in range(1, max_epochs + 1):
@@ -274,11 +274,7 @@ def _epoch_or_restore(epoch, params, interrupt, evaluate, run):
         # Finite weights whose outputs overflow on the validation data: the
         # log loss is finite whenever the probabilities are numbers at all.
         _assign(params, last_good)
-        raise _diverged(
-            f"epoch {epoch}",
-            "the network's output on the validation data overflowed (its loss is not finite)",
-            f"{_REMEDY[:-1]}, the validation data as the training data.",
-        )
+        raise _diverged(f"epoch {epoch}", _VALIDATION_OVERFLOW)
     return loss, validation
 
 
@@ -325,10 +321,18 @@ def train_lbfgs(
         )
         return loss, _as_vector(coef_grads + intercept_grads)  # a copy: the next call reuses them
 
+    iteration, validation_overflow = 0, False
+
     def callback(intermediate_result):
-        nonlocal started, stop_requested
+        nonlocal started, stop_requested, iteration, validation_overflow
+        iteration += 1
+        before = [param.copy() for param in params] if evaluate else None
         _assign(params, _from_vector(intermediate_result.x, params))
         validation_loss, validation_score = evaluate() if evaluate else (np.nan, np.nan)
+        if evaluate is not None and not np.isfinite(validation_loss):
+            _assign(params, before)  # as a divergence of the mini-batch solvers does
+            validation_overflow = True
+            raise StopIteration
         seconds = time.perf_counter() - started
         stop_requested = on_epoch_end(
             intermediate_result.fun, validation_loss, validation_score, seconds
@@ -354,6 +358,8 @@ def train_lbfgs(
         )
     if interrupt.requested:
         raise KeyboardInterrupt
+    if validation_overflow:
+        raise _diverged(f"iteration {iteration}", _VALIDATION_OVERFLOW, _LBFGS_REMEDY)
     final = _from_vector(result.x, params)
     if not all(np.isfinite(value).all() for value in final) or not np.isfinite(result.fun):
         raise _diverged(f"iteration {result.nit}", remedy=_LBFGS_REMEDY)

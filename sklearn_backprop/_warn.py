@@ -1,12 +1,13 @@
 """Warnings attributed to the user's line, not to the package's internals."""
 
+import os
 import sys
 import warnings
 from pathlib import Path
 
 import sklearn.base
 
-_PACKAGE = str(Path(__file__).parent)
+_PACKAGE = str(Path(__file__).parent) + os.sep
 # scikit-learn's _fit_context wraps fit and partial_fit in a function of this file.
 _SKLEARN_BASE = sklearn.base.__file__
 

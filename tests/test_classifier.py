@@ -247,6 +247,29 @@ def test_validation_output_overflow_is_reported_as_divergence():
     assert np.isfinite(clf.validation_scores_).all()
 
 
+def test_lbfgs_validation_output_overflow_is_reported_as_divergence(iris, monkeypatch):
+    # The scoring reports a NaN validation loss from the second iteration on,
+    # as overflowing outputs give (which L-BFGS's small weights rarely reach).
+    X, y = iris
+    scored = []
+    evaluate = BackpropClassifier._evaluate
+
+    def overflowing_after_one(self, *validation):
+        scored.append(True)
+        loss, score = evaluate(self, *validation)
+        return (loss if len(scored) == 1 else np.nan), score
+
+    monkeypatch.setattr(BackpropClassifier, "_evaluate", overflowing_after_one)
+    clf = small_clf(solver="lbfgs", max_iter=5)
+    with pytest.raises(TrainingDivergedError, match="iteration 2: the network's output on the"):
+        clf.fit(X, y, X_val=X[:20], y_val=y[:20])
+    monkeypatch.undo()
+    # The model holds the weights of the first iteration.
+    assert clf.n_iter_ == 1
+    first = quiet_fit(small_clf(solver="lbfgs", max_iter=1), X, y)
+    np.testing.assert_array_equal(clf.coefs_[0], first.coefs_[0])
+
+
 def test_lbfgs_divergence_advice_has_no_learning_rate():
     X = np.random.RandomState(0).randn(60, 4) * 1e200  # the first loss overflows
     clf = small_clf(activation="identity", solver="lbfgs", max_iter=5)

@@ -256,7 +256,7 @@ class TestMoreBadInput:
         with pytest.raises(ValueError, match="class_weight is zero for every sample"):
             clf.partial_fit(X[y == 0], y[y == 0], classes=[0, 1, 2])
 
-    @pytest.mark.parametrize("weight", [-1.0, np.nan, np.inf])
+    @pytest.mark.parametrize("weight", [-1.0, np.nan, np.inf, "a", None])
     def test_class_weight_must_be_finite_and_non_negative(self, iris, weight):
         # A negative weight would train the network away from that class.
         with pytest.raises(ValueError, match=r"finite, non-negative weight; got \{0: "):

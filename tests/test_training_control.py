@@ -310,10 +310,9 @@ class TestWarmStart:
         assert clf.n_iter_ == 15
 
     def test_early_stopping_keeps_the_weights_it_was_given_when_no_epoch_beats_them(self):
-        # Each warm fit restores its best epoch; the weights it starts from
-        # (the last fit's best) count among them, so a fit never hands back a
-        # model that scores worse on the same validation set, and
-        # best_validation_score_ stays the score of the model held.
+        # Each warm fit restores its best epoch; on a validation set of the
+        # user's, the weights it starts from (the last fit's best) count among
+        # them, so a fit never hands back a model that scores worse there.
         rng = np.random.RandomState(2)
         X, y = rng.randn(90, 3), np.array([0, 1, 2] * 30)
         clf = BackpropClassifier(
@@ -326,6 +325,21 @@ class TestWarmStart:
             scores.append(clf.score(X[60:], y[60:]))
             assert scores[-1] == clf.best_validation_score_
         assert scores == sorted(scores)
+
+    def test_weights_from_a_fit_without_validation_compete_too(self):
+        # The first fit recorded no validation score; the score of the weights
+        # a warm fit keeps must still be its best_validation_score_.
+        rng = np.random.RandomState(2)
+        X, y = rng.randn(90, 3), np.array([0, 1, 2] * 30)
+        clf = BackpropClassifier(
+            hidden_layer_sizes=(4,), activation="relu", max_iter=50, random_state=5,
+            warm_start=True, n_iter_no_change=2, learning_rate_init=0.1,
+        )  # fmt: skip
+        quiet(clf.fit, X[:60], y[:60])
+        given = clf.score(X[60:], y[60:])
+        clf.set_params(early_stopping=True)
+        quiet(clf.fit, X[:60], y[:60], X_val=X[60:], y_val=y[60:])
+        assert clf.score(X[60:], y[60:]) == clf.best_validation_score_ >= given
 
     def test_needs_the_same_classes(self, iris):
         X, y = iris
