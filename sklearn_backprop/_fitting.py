@@ -176,7 +176,8 @@ class TrainingMixin(HistoryMixin):
         name = weights_name(sample_weight_val, class_weights, "sample_weight_val")
         sample_weight_val = weigh_classes(sample_weight_val, class_weights, Y_val, dtype)
         if sample_weight_val is not None:
-            check_positive_total(sample_weight_val, f"{name} on the validation data", "score")
+            where = "" if "sample_weight_val" in name else " on the validation data"
+            check_positive_total(sample_weight_val, name + where, "score")
         return X_val, Y_val, sample_weight_val
 
     def _initialize(self, n_features, hidden_layer_sizes, n_outputs, dtype, rng):

@@ -289,6 +289,11 @@ class TestMoreBadInput:
             clf.fit(X, y, sample_weight=weights)
         assert not hasattr(clf, "coefs_")  # the failed fit left it unfitted
 
+    def test_class_weight_leaving_no_validation_weight(self, iris):
+        X, y = iris
+        with pytest.raises(ValueError, match=r"^class_weight on the validation data is zero"):
+            BackpropClassifier(class_weight={0: 0.0}).fit(X, y, X_val=X[:9], y_val=y[:9])
+
     def test_all_zero_validation_weights(self, iris):
         X, y = iris
         with pytest.raises(ValueError, match=r"non-zero|sample_weight_val is zero for every"):
