@@ -174,10 +174,11 @@ class TrainingMixin(HistoryMixin):
             ) from error
         # Validation samples are weighed as training samples are.
         name = weights_name(sample_weight_val, class_weights, "sample_weight_val")
+        if sample_weight_val is None:  # the class weights alone: say where
+            name += " on the validation data"
         sample_weight_val = weigh_classes(sample_weight_val, class_weights, Y_val, dtype)
         if sample_weight_val is not None:
-            where = "" if "sample_weight_val" in name else " on the validation data"
-            check_positive_total(sample_weight_val, name + where, "score")
+            check_positive_total(sample_weight_val, name, "score")
         return X_val, Y_val, sample_weight_val
 
     def _initialize(self, n_features, hidden_layer_sizes, n_outputs, dtype, rng):

@@ -93,9 +93,10 @@ def weigh_classes(sample_weight, class_weights, Y, dtype):
 def _is_weight(value):
     """Whether ``value`` is a finite, non-negative number."""
     try:
-        return bool(np.isfinite(float(value)) and float(value) >= 0)
+        weight = float(value)
     except (TypeError, ValueError):
         return False
+    return bool(np.isfinite(weight) and weight >= 0)
 
 
 def weights_name(sample_weight, class_weights, sample_weight_name="sample_weight"):
