@@ -1,14 +1,16 @@
 """sklearn-backprop: a fast, careful backpropagation classifier for scikit-learn."""
 
 from ._classifier import BackpropClassifier
-from ._fitting import move_to_numpy
+from ._device import move_to_numpy
 from ._plotting import LossCurveDisplay
+from ._regressor import BackpropRegressor
 from ._training import TrainingDivergedError
 from ._version import InconsistentVersionWarning, __version__
 
 __all__ = [
     "TRUSTED_TYPES",
     "BackpropClassifier",
+    "BackpropRegressor",
     "InconsistentVersionWarning",
     "LossCurveDisplay",
     "TrainingDivergedError",
@@ -21,7 +23,10 @@ __all__ = [
 # The types skops.io must be told to trust to load a saved model:
 # skops.io.load(path, trusted=TRUSTED_TYPES). The fitted state is otherwise
 # plain arrays, lists, dicts and numbers, which skops trusts on its own.
-TRUSTED_TYPES = ["sklearn_backprop._classifier.BackpropClassifier"]
+TRUSTED_TYPES = [
+    "sklearn_backprop._classifier.BackpropClassifier",
+    "sklearn_backprop._regressor.BackpropRegressor",
+]
 
 
 def to_onnx(clf, X_sample, *, target_opset=None):

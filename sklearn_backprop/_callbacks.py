@@ -10,7 +10,8 @@ it needs.
 
 import sklearn
 
-from ._xp import copy, input_namespace, move, namespace
+from ._device import input_namespace
+from ._xp import copy, move, namespace
 
 try:
     from sklearn.callback import CallbackSupportMixin

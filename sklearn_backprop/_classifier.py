@@ -1,24 +1,17 @@
-"""BackpropClassifier: input validation and bookkeeping over the numerical core."""
-
-from numbers import Integral, Real
+"""BackpropClassifier: the classification head on the shared estimator base."""
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import ClassifierMixin
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._callbacks import CallbackSupportMixin
-from ._compat import Interval, Options, StrOptions, _fit_context
-from ._fitting import TrainingMixin
+from ._base import SHARED_CONSTRAINTS, BackpropEstimator
+from ._compat import StrOptions, _fit_context
 from ._losses import OUTPUT_ACTIVATIONS
-from ._network import network_output
-from ._version import VersionedPickleMixin
-from ._xp import check_same_namespace, input_namespace, into, namespace, to_numpy
+from ._targets import ClassLabels
+from ._xp import into, namespace, to_numpy
 
 
-class BackpropClassifier(
-    CallbackSupportMixin, VersionedPickleMixin, TrainingMixin, ClassifierMixin, BaseEstimator
-):
+class BackpropClassifier(ClassifierMixin, BackpropEstimator):
     """A feed-forward neural network classifier trained by backpropagation.
 
     The network of the backpropagation notebook, grown up: sigmoid hidden
@@ -227,35 +220,9 @@ class BackpropClassifier(
     """
 
     _parameter_constraints = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        **SHARED_CONSTRAINTS,
         "loss": [StrOptions({"log_loss", "squared_error"})],
-        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "power_t": [Interval(Real, 0, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
-        "max_fun": [Interval(Integral, 1, None, closed="left")],
         "class_weight": [dict, StrOptions({"balanced"}), None],
-        "on_interrupt": [StrOptions({"raise", "stop"})],
     }
 
     def __init__(
@@ -315,6 +282,12 @@ class BackpropClassifier(
         self.class_weight = class_weight
         self.on_interrupt = on_interrupt
 
+    def _new_targets(self):
+        return ClassLabels(self.class_weight)
+
+    def _model_targets(self):
+        return ClassLabels.of_model(self, self.class_weight)
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
         """Train the network: from random weights, or from the current ones with warm_start.
@@ -344,11 +317,7 @@ class BackpropClassifier(
         self : BackpropClassifier
             The fitted classifier.
         """
-        if (X_val is None) != (y_val is None):
-            raise ValueError("X_val and y_val must be given together.")
-        if sample_weight_val is not None and X_val is None:
-            raise ValueError("sample_weight_val was given without X_val and y_val.")
-        validation = None if X_val is None else (X_val, y_val, sample_weight_val)
+        validation = self._validation_arguments(X_val, y_val, sample_weight_val)
         return self._fit(X, y, sample_weight, validation=validation, incremental=False)
 
     def _partial_fit_is_possible(self):
@@ -361,7 +330,7 @@ class BackpropClassifier(
 
     @available_if(_partial_fit_is_possible)
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Run one epoch over (X, y), continuing from the current weights.
 
         Parameters
@@ -370,63 +339,36 @@ class BackpropClassifier(
             A batch of training input.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Its class labels or label indicator matrix.
-        classes : array-like of shape (n_classes,), default=None
-            Every class the model will ever see. Required on the first call
-            (unless the model was fitted before), ignored afterwards.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each sample.
+        classes : array-like of shape (n_classes,), default=None
+            Every class the model will ever see. Required on the first call
+            (unless the model was fitted before); a later call's must be the
+            same (for a label indicator y: one entry per column). With
+            ``coefs_`` and ``intercepts_`` set by hand on a new model, the
+            first call trains from them.
 
         Returns
         -------
         self : BackpropClassifier
             The updated classifier.
         """
-        if self.early_stopping:
-            raise ValueError(
-                "partial_fit does not support early_stopping=True: it runs one epoch on "
-                "the data it is given, with nothing held out."
-            )
+        self._check_partial_fit()
         if self.class_weight == "balanced":
             raise ValueError(
                 "class_weight='balanced' needs the whole training set; for partial_fit, "
                 "pass class_weight=dict(zip(classes, compute_class_weight('balanced', "
                 "classes=classes, y=y_all)))."
             )
-        first_call = not hasattr(self, "coefs_")
-        if first_call and classes is None:
+        if not hasattr(self, "classes_") and classes is None:
             raise ValueError(
                 "classes must be passed on the first call to partial_fit: the model "
                 "needs to know every class it will see, e.g. classes=np.unique(y_all)."
             )
         return self._fit(X, y, sample_weight, classes=classes, incremental=True)
 
-    def _logits(self, X, method):
-        check_is_fitted(self)
-        xp, device = input_namespace(X)
-        check_same_namespace(self.coefs_[0], xp, device, f"{type(self).__name__}.{method}()")
-        if xp is np:  # converted as fit converts: np.asarray refuses GPU arrays
-            X = to_numpy(X)
-        X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=(xp.float64, xp.float32), reset=False
-        )
-        if xp is not np and X.dtype != self.coefs_[0].dtype:
-            # NumPy promotes mixed dtypes in a product; not every library does.
-            X = xp.astype(X, self.coefs_[0].dtype)
-        # Overflow shows up as non-finite logits, reported below in plain words.
-        with np.errstate(over="ignore", invalid="ignore"):
-            logits = network_output(X, self.coefs_, self.intercepts_, self.activation, None)
-        finite = xp.isfinite(logits)
-        if not xp.all(finite):
-            bad_rows = to_numpy(~xp.all(finite, axis=1))
-            raise ValueError(
-                f"The network's output overflows for {bad_rows.sum()} sample(s), e.g. "
-                f"row {np.flatnonzero(bad_rows)[0]}: their feature values are too large "
-                "for it. Scale the input (e.g. with StandardScaler), as for training."
-            )
-        return logits
-
     def _predict_proba(self, X, method):
-        logits = self._logits(X, method)
+        logits = self._raw_output(X, method)
         xp = namespace(logits)
         if self.n_outputs_ == 1 and not self._multilabel:
             # sigmoid(-z) rather than 1 - sigmoid(z): the latter rounds a small
@@ -503,7 +445,5 @@ class BackpropClassifier(
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
         tags.classifier_tags.multi_label = True
-        tags.array_api_support = True
         return tags

@@ -22,7 +22,17 @@ def softmax(z):
     return z
 
 
-OUTPUT_ACTIVATIONS = {"logistic": logistic, "softmax": softmax}
+def identity(z):
+    """The regression output for the squared error: ``z`` itself."""
+    return z
+
+
+def exp(z):
+    """The regression output for the Poisson loss, ``exp(z)`` in place: always positive."""
+    return into(namespace(z), "exp", z, out=z)
+
+
+OUTPUT_ACTIVATIONS = {"logistic": logistic, "softmax": softmax, "identity": identity, "exp": exp}
 
 
 def _mean_over_samples(losses, sample_weight):
@@ -66,10 +76,21 @@ def squared_error(y_true, y_prob, sample_weight=None):
     return _mean_over_samples(0.5 * (y_prob - y_true) ** 2, sample_weight)
 
 
+def poisson(y_true, y_pred, sample_weight=None):
+    """Half the Poisson deviance, ``y log(y / p) - y + p`` summed over outputs (0 log 0 = 0)."""
+    xp = namespace(y_pred)
+    positive = y_true > 0
+    safe_true = xp.where(positive, y_true, xp.ones_like(y_true))  # no log(0) computed
+    log_ratio = xp.where(positive, y_true * xp.log(safe_true / y_pred), xp.zeros_like(y_true))
+    return _mean_over_samples(log_ratio - y_true + y_pred, sample_weight)
+
+
 def loss_value(loss, out_activation, y_true, y_prob, sample_weight=None):
-    """Evaluate ``loss`` ('log_loss' or 'squared_error') for this output layer."""
+    """Evaluate ``loss`` ('log_loss', 'squared_error', 'poisson') for this output layer."""
     if loss == "squared_error":
         return squared_error(y_true, y_prob, sample_weight)
+    if loss == "poisson":
+        return poisson(y_true, y_prob, sample_weight)
     if out_activation == "softmax":
         return categorical_log_loss(y_true, y_prob, sample_weight)
     return binary_log_loss(y_true, y_prob, sample_weight)
@@ -78,15 +99,16 @@ def loss_value(loss, out_activation, y_true, y_prob, sample_weight=None):
 def output_delta(loss, out_activation, y_true, y_prob, out=None):
     """Gradient of the per-sample loss with respect to the output layer's input z.
 
-    For the log loss the output activation is the loss's canonical link, so
-    the chain rule collapses to ``y_prob - y_true``. For the squared error it
-    does not: the sigmoid contributes ``p * (1 - p)`` (the notebook's delta2)
-    and the softmax its Jacobian ``diag(p) - p p^T``. Written to ``out`` when
-    given.
+    Where the output activation is the loss's canonical link (log loss with
+    the sigmoid or softmax, squared error with the identity, Poisson with
+    exp), the chain rule collapses to ``y_prob - y_true``. The squared error
+    of a classifier's outputs is not: the sigmoid contributes ``p * (1 - p)``
+    (the notebook's delta2) and the softmax its Jacobian ``diag(p) - p p^T``.
+    Written to ``out`` when given.
     """
     xp = namespace(y_prob)
     residual = into(xp, "subtract", y_prob, y_true, out=out)
-    if loss == "log_loss":
+    if loss == "log_loss" or out_activation in ("identity", "exp"):
         return residual
     if out_activation == "logistic":
         residual *= y_prob

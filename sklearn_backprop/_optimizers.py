@@ -1,10 +1,10 @@
-"""Stochastic gradient descent (with momentum), Adam, and learning-rate schedules.
+"""Stochastic gradient descent (with momentum) and Adam, each with its learning-rate schedule.
 
-Each optimizer is an ``init`` function returning its state, a dict of plain
-arrays and numbers (so a fitted model pickles, and loads with skops, without
-any custom class), and a ``step`` function that updates the parameters in
-place. ``params`` and ``grads`` are aligned lists, ``coefs + intercepts``. The
-current step size is ``state["learning_rate"]``, which the schedules change.
+An optimizer is a small object holding its settings; what changes during
+training lives in a ``state`` dict of plain arrays and numbers (so a fitted
+model pickles, and loads with skops, without any custom class), which the
+estimator keeps between calls. ``params`` and ``grads`` are aligned lists,
+``coefs + intercepts``. The current step size is ``state["learning_rate"]``.
 
 A step overwrites ``grads``, using them as scratch space: the training loop
 computes new ones for every batch anyway, and temporaries the size of the
@@ -14,116 +14,123 @@ other Array API namespaces get the same arithmetic with new arrays).
 
 import math
 
-from ._packing import pack, packed_base
 from ._xp import into, namespace
 
-# The keys of an optimizer state that hold one array per parameter.
-STATE_ARRAYS = ("velocities", "first_moments", "second_moments")
+
+def _zeros_like(params):
+    return [namespace(param).zeros_like(param) for param in params]
 
 
-def sgd_init(params, learning_rate):
-    """State of SGD: the step size and one velocity per parameter, at rest."""
-    return {
-        "learning_rate": learning_rate,
-        "velocities": [namespace(param).zeros_like(param) for param in params],
-    }
+class SGD:
+    """Gradient descent with (Nesterov's) momentum and the schedules of MLPClassifier.
 
-
-def sgd_step(params, grads, state, *, momentum, nesterovs_momentum):
-    """One SGD step: ``v = momentum * v - lr * grad``, then ``param += v``.
-
-    With Nesterov's momentum the step looks one velocity ahead:
-    ``param += momentum * v - lr * grad``. With ``momentum=0`` this is the
-    plain ``param -= lr * grad`` of the notebook.
+    ``schedule``: 'constant'; 'invscaling', ``learning_rate_init / (t + 1) **
+    power_t`` after ``t`` samples; 'adaptive', the rate divided by 5 each time
+    training stalls, until it is below 1e-6.
     """
-    learning_rate = state["learning_rate"]
-    xp = namespace(params[0])
-    for param, grad, velocity in zip(params, grads, state["velocities"], strict=True):
-        grad *= learning_rate
-        velocity *= momentum
-        velocity -= grad
-        if nesterovs_momentum:
-            param -= grad
-            param += into(xp, "multiply", velocity, momentum, out=grad)
-        else:
-            param += velocity
+
+    name = "sgd"
+    state_arrays = ("velocities",)
+    ADAPTIVE_DIVISOR = 5.0
+    ADAPTIVE_FLOOR = 1e-6
+
+    def __init__(
+        self, learning_rate_init, *, momentum=0.9, nesterovs_momentum=True,
+        schedule="constant", power_t=0.5,
+    ):  # fmt: skip
+        self.learning_rate_init = learning_rate_init
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.schedule = schedule
+        self.power_t = power_t
+
+    def init_state(self, params):
+        """The step size and one velocity per parameter, at rest."""
+        return {"learning_rate": self.learning_rate_init, "velocities": _zeros_like(params)}
+
+    def step(self, params, grads, state):
+        """``v = momentum * v - lr * grad``, then ``param += v``.
+
+        With Nesterov's momentum the step looks one velocity ahead:
+        ``param += momentum * v - lr * grad``. With ``momentum=0`` this is
+        the plain ``param -= lr * grad`` of the notebook.
+        """
+        learning_rate, momentum = state["learning_rate"], self.momentum
+        xp = namespace(params[0])
+        for param, grad, velocity in zip(params, grads, state["velocities"], strict=True):
+            grad *= learning_rate
+            velocity *= momentum
+            velocity -= grad
+            if self.nesterovs_momentum:
+                param -= grad
+                param += into(xp, "multiply", velocity, momentum, out=grad)
+            else:
+                param += velocity
+
+    def epoch_ends(self, state, samples_seen):
+        """Move the rate along its schedule after an epoch; ``samples_seen`` counts all calls."""
+        if self.schedule == "invscaling":
+            state["learning_rate"] = self.learning_rate_init / (samples_seen + 1) ** self.power_t
+
+    def stalled(self, state):
+        """Training stopped improving: lower the rate and return True to go on, or False."""
+        if self.schedule == "adaptive" and state["learning_rate"] > self.ADAPTIVE_FLOOR:
+            state["learning_rate"] /= self.ADAPTIVE_DIVISOR
+            return True
+        return False
 
 
-def adam_init(params, learning_rate):
-    """State of Adam: step size, step count, first and second moment estimates."""
-    return {
-        "learning_rate": learning_rate,
-        "t": 0,
-        "first_moments": [namespace(param).zeros_like(param) for param in params],
-        "second_moments": [namespace(param).zeros_like(param) for param in params],
-    }
+class Adam:
+    """Adam (Kingma and Ba, 2014), bias correction folded into the step size; no schedule."""
+
+    name = "adam"
+    state_arrays = ("first_moments", "second_moments")
+
+    def __init__(self, learning_rate_init, *, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+        self.learning_rate_init = learning_rate_init
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def init_state(self, params):
+        """Step size, step count, and first and second moment estimates at zero."""
+        return {
+            "learning_rate": self.learning_rate_init,
+            "t": 0,
+            "first_moments": _zeros_like(params),
+            "second_moments": _zeros_like(params),
+        }
+
+    def step(self, params, grads, state):
+        """``m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; param -= lr_t m / (sqrt(v) + eps)``."""
+        state["t"] += 1
+        t, beta_1, beta_2 = state["t"], self.beta_1, self.beta_2
+        step_size = state["learning_rate"] * math.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        xp = namespace(params[0])
+        moments = zip(params, grads, state["first_moments"], state["second_moments"], strict=True)
+        for param, grad, first, second in moments:
+            # first = beta_1 * first + (1 - beta_1) * grad, without a temporary
+            first -= grad
+            first *= beta_1
+            first += grad
+            second *= beta_2
+            grad *= grad
+            grad *= 1 - beta_2
+            second += grad
+            # grad is free now: it holds the step, -step_size * m / (sqrt(v) + eps).
+            step = into(xp, "sqrt", second, out=grad)
+            step += self.epsilon
+            step = into(xp, "divide", first, step, out=step)
+            step *= step_size
+            param -= step
+
+    def epoch_ends(self, state, samples_seen):
+        """Adam keeps its step size."""
+
+    def stalled(self, state):
+        """Adam has no schedule to lower: training stops."""
+        return False
 
 
-def adam_step(params, grads, state, *, beta_1, beta_2, epsilon):
-    """One Adam step (Kingma and Ba, 2014), bias correction folded into the rate."""
-    state["t"] += 1
-    t = state["t"]
-    step_size = state["learning_rate"] * math.sqrt(1 - beta_2**t) / (1 - beta_1**t)
-    xp = namespace(params[0])
-    moments = zip(params, grads, state["first_moments"], state["second_moments"], strict=True)
-    for param, grad, first, second in moments:
-        # first = beta_1 * first + (1 - beta_1) * grad, without a temporary
-        first -= grad
-        first *= beta_1
-        first += grad
-        second *= beta_2
-        grad *= grad
-        grad *= 1 - beta_2
-        second += grad
-        # grad is free now: it holds the step, -step_size * m / (sqrt(v) + eps).
-        step = into(xp, "sqrt", second, out=grad)
-        step += epsilon
-        step = into(xp, "divide", first, step, out=step)
-        step *= step_size
-        param -= step
-
-
-OPTIMIZERS = {"sgd": (sgd_init, sgd_step), "adam": (adam_init, adam_step)}
-
-
-def invscaling_rate(learning_rate_init, samples_seen, power_t):
-    """The 'invscaling' schedule: ``lr_init / (samples_seen + 1) ** power_t``."""
-    return learning_rate_init / (samples_seen + 1) ** power_t
-
-
-# 'adaptive' divides the rate by this when training stalls, down to the floor.
-ADAPTIVE_DIVISOR = 5.0
-ADAPTIVE_FLOOR = 1e-6
-
-
-def packed_step(step, params, state):
-    """``step`` on NumPy parameters, gradients and optimizer state packed into one array each.
-
-    The arithmetic of a step is elementwise, so one call on the packed
-    arrays does for every parameter what a call per parameter does, with
-    the same result; for a small network, those calls' overhead is most of
-    the step's time (SGD: 46 against 26 us a step for 100 inputs, 128
-    hidden units, float32). ``params`` must be packed already (see
-    ``_packing``; the model's weights are, from ``init_params`` on); the
-    state's arrays are packed here. Returns the packed step, which expects
-    gradients packed the same way (the Workspace's).
-    """
-    flat_params = packed_base(params)
-    if flat_params is None:
-        raise ValueError("packed_step needs parameters packed in one array (_packing.pack).")
-    flat_moments = {}
-    for key in STATE_ARRAYS:
-        if key in state:
-            flat_moments[key], state[key] = pack(state[key])
-
-    def step_packed(params, grads):
-        flat_grads = grads[0].base
-        if flat_grads is None or flat_grads.size != flat_params.size:
-            raise ValueError("packed_step needs the gradients packed like the parameters.")
-        # The step reads the current learning rate and counts steps in the
-        # state: hand it the state with the packed arrays, then keep its counts.
-        flat_state = {**state, **{key: [flat] for key, flat in flat_moments.items()}}
-        step([flat_params], [flat_grads], flat_state)
-        state.update({key: flat_state[key] for key in state if key not in flat_moments})
-
-    return step_packed
+# The keys of any optimizer's state that hold one array per parameter.
+STATE_ARRAYS = SGD.state_arrays + Adam.state_arrays

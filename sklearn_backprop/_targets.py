@@ -1,10 +1,17 @@
-"""Class labels, their 0/1 encoding for the network, and per-sample weights."""
+"""Targets as the network sees them: class labels binarized, or regression values.
+
+Classification and regression differ here only: ``ClassLabels`` and
+``RegressionTargets`` give the data preparation (``_data``) the same methods.
+"""
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import column_or_1d
 from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+
+from ._xp import device_of, namespace
+from ._xp import to_numpy as to_host
 
 
 def fit_classes(y, classes=None):
@@ -154,3 +161,191 @@ def check_split_weights(train_weights, validation_weights):
                 "validation_fraction or random_state, or pass X_val, y_val and "
                 "sample_weight_val."
             )
+
+
+def check_no_missing_labels(y):
+    """Refuse missing labels (None, NaN, pd.NA), saying where, before anything sorts them."""
+    if sp.issparse(y) or (isinstance(y, np.ndarray) and y.dtype.kind in "biuf"):
+        return  # numeric input: scikit-learn's own check names NaN in y
+    import pandas as pd
+
+    values = np.asarray(y, dtype=object)
+    if values.ndim != 1:
+        return
+    missing = np.flatnonzero(pd.isna(values))
+    if missing.size:
+        raise ValueError(
+            f"y has {missing.size} missing label(s) (None, NaN or pd.NA), e.g. at position "
+            f"{missing[0]}: drop those samples or give them a label."
+        )
+
+
+class ClassLabels:
+    """Classification targets: labels found and binarized, and ``class_weight`` applied."""
+
+    y_numeric = False
+
+    def __init__(self, class_weight=None, classes=None, multilabel=False):
+        self.class_weight = class_weight
+        self.classes, self.multilabel = classes, multilabel
+        self.class_weights = None  # per class, once computed from the training targets
+
+    @classmethod
+    def of_model(cls, estimator, class_weight):
+        """The targets a fitted classifier was trained on."""
+        return cls(class_weight, to_host(estimator.classes_), estimator._multilabel)
+
+    def fitted_attributes(self):
+        return {"classes_": self.classes, "_multilabel": self.multilabel}
+
+    @property
+    def n_outputs(self):
+        return 1 if len(self.classes) == 2 and not self.multilabel else len(self.classes)
+
+    def out_activation(self, loss):
+        return "softmax" if not self.multilabel and len(self.classes) > 2 else "logistic"
+
+    def check_raw(self, y):
+        check_no_missing_labels(y)
+
+    def check(self, y):
+        y = target_array(y)
+        check_classification_targets(y)
+        return y
+
+    def learn(self, y, classes=None):
+        self.classes, self.multilabel = fit_classes(y, classes)
+        if classes is not None and self.multilabel and len(classes) != len(self.classes):
+            raise ValueError(
+                f"classes has {len(classes)} entries, but the label indicator matrix y has "
+                f"{len(self.classes)} columns: classes must name one per column."
+            )
+
+    def check_resumed(self, y, classes, warm_start):
+        """A later fit's targets against the model's: the same classes (warm start, ``classes``)."""
+        if classes is not None:
+            given = (
+                np.unique(column_or_1d(classes)) if not self.multilabel else np.arange(len(classes))
+            )
+            if not np.array_equal(given, self.classes):
+                raise ValueError(
+                    f"classes={np.asarray(classes).tolist()} is not the same as on the first "
+                    f"call to partial_fit (or fit), which had {self.classes.tolist()}."
+                )
+        if warm_start:
+            found, _ = fit_classes(y)
+            if not np.array_equal(found, self.classes):
+                raise ValueError(
+                    "warm_start needs y to have the same classes as the previous fit: "
+                    f"had {self.classes.tolist()}, y has {found.tolist()}."
+                )
+
+    def encode(self, y, dtype):
+        return binarize(y, self.classes, self.multilabel, dtype)
+
+    def weights(self, Y, sample_weight, dtype, name, *, training):
+        """Each sample's weight, ``sample_weight`` times its class's, checked (None: all 1)."""
+        if training and self.class_weight is not None:
+            if self.multilabel:
+                raise ValueError("class_weight is not supported for multilabel targets.")
+            self.class_weights = class_weight_vector(self.class_weight, self.classes, Y)
+        full_name = weights_name(sample_weight, self.class_weights, name)
+        if sample_weight is None and self.class_weights is not None and not training:
+            full_name += " on the validation data"  # the class weights alone: say where
+        weights = weigh_classes(sample_weight, self.class_weights, Y, dtype)
+        if weights is not None:
+            check_positive_total(weights, full_name, "learn from" if training else "score")
+        return weights, full_name
+
+    def check_learnable(self, Y, weights, name):
+        if weights is not None and not self.multilabel:
+            check_weighted_classes(Y, weights, name)
+
+    def stratify(self, Y):
+        return stratification_codes(Y)
+
+    def score(self, Y, output, sample_weight):
+        """Accuracy of the network's ``output`` against the encoded targets ``Y``."""
+        xp = namespace(output)
+        if self.multilabel:
+            correct = xp.all((output > 0.5) == (Y > 0.5), axis=1)
+        elif Y.shape[1] == 1:
+            correct = (output[:, 0] > 0.5) == (Y[:, 0] > 0.5)
+        else:
+            correct = xp.argmax(output, axis=1) == xp.argmax(Y, axis=1)
+        if sample_weight is None:
+            return int(xp.count_nonzero(correct)) / correct.shape[0]
+        correct_weight = xp.sum(xp.astype(correct, sample_weight.dtype) * sample_weight)
+        return float(correct_weight) / float(xp.sum(sample_weight))
+
+
+class RegressionTargets:
+    """Regression targets: float values, one column or many (``n_outputs``)."""
+
+    y_numeric = True
+
+    def __init__(self, loss, n_outputs=None):
+        self.loss, self.n_outputs = loss, n_outputs
+
+    @classmethod
+    def of_model(cls, estimator, loss):
+        return cls(loss, estimator.n_outputs_)
+
+    def fitted_attributes(self):
+        return {}
+
+    def out_activation(self, loss):
+        return "exp" if loss == "poisson" else "identity"
+
+    def check_raw(self, y):
+        pass
+
+    def check(self, y):
+        return target_array(y)
+
+    def learn(self, y, classes=None):
+        self.n_outputs = 1 if y.ndim == 1 else y.shape[1]
+
+    def check_resumed(self, y, classes, warm_start):
+        n_outputs = 1 if y.ndim == 1 else y.shape[1]
+        if n_outputs != self.n_outputs:
+            raise ValueError(
+                f"y has {n_outputs} target(s), but the model was fitted on {self.n_outputs}; "
+                "fit with warm_start=False to start over with the new targets."
+            )
+
+    def encode(self, y, dtype):
+        Y = np.asarray(y, dtype=dtype).reshape(y.shape[0], -1)
+        if self.loss == "poisson" and (Y < 0).any():
+            raise ValueError(
+                f"loss='poisson' needs non-negative y (counts, rates); y holds "
+                f"{np.count_nonzero(Y < 0)} negative value(s), e.g. {Y[Y < 0][0]}."
+            )
+        return Y
+
+    def weights(self, Y, sample_weight, dtype, name, *, training):
+        if sample_weight is not None:
+            check_positive_total(sample_weight, name, "learn from" if training else "score")
+        return sample_weight, name
+
+    def check_learnable(self, Y, weights, name):
+        pass
+
+    def stratify(self, Y):
+        return None
+
+    def score(self, Y, output, sample_weight):
+        """The coefficient of determination R², averaged over the targets (as r2_score)."""
+        xp = namespace(output)
+        if sample_weight is None:
+            sample_weight = xp.ones(Y.shape[0], dtype=Y.dtype, device=device_of(Y))
+        weights = sample_weight[:, None]
+        mean = xp.sum(weights * Y, axis=0) / xp.sum(sample_weight)
+        residual = xp.sum(weights * (Y - output) ** 2, axis=0)
+        total = xp.sum(weights * (Y - mean) ** 2, axis=0)
+        # r2_score's convention for a constant target: 1 if predicted exactly, else 0.
+        scores = [
+            (1.0 if res == 0 else 0.0) if tot == 0 else 1.0 - res / tot
+            for res, tot in zip(to_host(residual).tolist(), to_host(total).tolist(), strict=True)
+        ]
+        return float(np.mean(scores))

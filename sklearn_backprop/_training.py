@@ -1,23 +1,25 @@
-"""The training loops: epochs of mini-batches, and full-batch L-BFGS.
+"""Training: the settings, the mini-batch loop, the L-BFGS loop, stopping and divergence.
 
-They drive the numerical core (a ``gradient`` function and an optimizer
-``step``) and report each epoch to the caller; they know nothing about
-estimators or input validation.
+The estimator reads its hyper-parameters once into a ``TrainingSettings``;
+the loops take that object, the parameters (``coefs + intercepts``, updated in
+place), a ``gradient`` function of the core, and one ``Observer`` to report
+each epoch to (history, callbacks, validation scoring and Ctrl-C are the
+observer's business). They know nothing about estimators or input validation.
 """
 
-import threading
+import math
 import time
-from contextlib import contextmanager
-from functools import cache, partial
-from pathlib import Path
+from dataclasses import dataclass, fields
+from functools import partial
+from numbers import Integral
 
 import numpy as np
-import scipy
 import scipy.optimize
-from threadpoolctl import ThreadpoolController
 
+from ._fastpaths import Workspace, gather_rows, packed_step, scipy_blas_on_one_thread
 from ._interrupt import sigint_as_flag
-from ._network import Workspace
+from ._optimizers import SGD, Adam
+from ._warn import warn_at_caller
 from ._xp import all_finite, copy, device_of, namespace
 
 
@@ -40,6 +42,118 @@ class TrainingDivergedError(ValueError):
     ...     print(str(error)[:26])
     Training diverged in epoch
     """
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """The hyper-parameters that shape training, read once from an estimator's parameters."""
+
+    hidden_layer_sizes: tuple
+    activation: str
+    loss: str
+    solver: str
+    alpha: float
+    batch_size: object
+    learning_rate: str
+    learning_rate_init: float
+    power_t: float
+    max_iter: int
+    shuffle: bool
+    tol: float
+    verbose: object
+    warm_start: bool
+    momentum: float
+    nesterovs_momentum: bool
+    early_stopping: bool
+    validation_fraction: float
+    beta_1: float
+    beta_2: float
+    epsilon: float
+    n_iter_no_change: object
+    max_fun: int
+    on_interrupt: str
+
+    @classmethod
+    def from_params(cls, params):
+        """Settings from ``estimator.get_params()``; checks ``hidden_layer_sizes``."""
+        settings = {field.name: params[field.name] for field in fields(cls)}
+        sizes = settings["hidden_layer_sizes"]
+        sizes = list(sizes) if np.iterable(sizes) else [sizes]
+        if not all(isinstance(size, Integral) and size > 0 for size in sizes):
+            raise ValueError(
+                "hidden_layer_sizes must hold positive integers, got "
+                f"{params['hidden_layer_sizes']!r}."
+            )
+        settings["hidden_layer_sizes"] = tuple(int(size) for size in sizes)
+        return cls(**settings)
+
+    def optimizer(self):
+        """The mini-batch optimizer of ``solver`` (None for 'lbfgs')."""
+        if self.solver == "sgd":
+            return SGD(
+                self.learning_rate_init, momentum=self.momentum,
+                nesterovs_momentum=self.nesterovs_momentum, schedule=self.learning_rate,
+                power_t=self.power_t,
+            )  # fmt: skip
+        if self.solver == "adam":
+            return Adam(
+                self.learning_rate_init, beta_1=self.beta_1, beta_2=self.beta_2,
+                epsilon=self.epsilon,
+            )  # fmt: skip
+        return None
+
+    def batch_size_for(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warn_at_caller(
+                f"batch_size={self.batch_size} is larger than the {n_samples} samples; "
+                f"using batches of {n_samples}."
+            )
+        return min(self.batch_size, n_samples)
+
+
+class Observer:
+    """What a training loop reports to. This one records nothing; estimators extend it.
+
+    ``validate()`` gives the validation loss and score of the weights as they
+    stand, or None without a validation set; ``epoch_end`` gets one epoch's
+    figures and returns whether to stop. ``listening()`` turns Ctrl-C into
+    ``interrupted`` for its duration.
+    """
+
+    has_validation = False
+    _interrupt = None
+
+    def epoch_begin(self):
+        pass
+
+    def validate(self):
+        return None
+
+    def epoch_end(self, train_loss, validation_loss, validation_score, seconds, learning_rate):
+        return False
+
+    def listening(self):
+        return _Listening(self)
+
+    @property
+    def interrupted(self):
+        return self._interrupt is not None and self._interrupt.requested
+
+
+class _Listening:
+    """Ctrl-C sets the observer's flag instead of raising, while the loop runs (``_interrupt``)."""
+
+    def __init__(self, observer):
+        self.observer, self.context = observer, sigint_as_flag()
+
+    def __enter__(self):
+        self.observer._interrupt = self.context.__enter__()
+        return self.observer
+
+    def __exit__(self, *exc_info):
+        return self.context.__exit__(*exc_info)
 
 
 class StoppingRule:
@@ -73,63 +187,6 @@ class StoppingRule:
         return self.no_improvement_count > self.n_iter_no_change
 
 
-def batch_indices(n_samples, batch_size, order=None):
-    """Yield the rows of each mini-batch: slices in order, or chunks of ``order``."""
-    for start in range(0, n_samples, batch_size):
-        stop = min(start + batch_size, n_samples)
-        yield slice(start, stop) if order is None else order[start:stop]
-
-
-def _gather(array, rows, out):
-    """``array[rows]``, written into ``out`` (NumPy) where that is the fast way."""
-    if isinstance(rows, slice):
-        return array[rows]  # a view: nothing to copy
-    if out is None:
-        return namespace(array).take(array, rows, axis=0)
-    if not isinstance(array, np.ndarray) or not array.flags.c_contiguous:
-        # Sparse rows; or a Fortran-ordered array (what pandas often hands
-        # over), which np.take reads six times slower than fancy indexing does.
-        return array[rows]
-    # mode="clip" skips the bounds check that the default mode pays for.
-    return array.take(rows, axis=0, out=out[: len(rows)], mode="clip")
-
-
-def run_epoch(
-    X, Y, sample_weight, params, *, gradient, step, batch_size, order, workspace, interrupt=None
-):
-    """One pass of mini-batch updates over the data; returns the epoch's mean loss.
-
-    ``params`` is ``coefs + intercepts``. The mean is weighted by each batch's
-    total sample weight, so it is the average per-sample loss of the epoch. A
-    non-finite batch loss ends the epoch at once and is returned as its loss;
-    so does ``interrupt.requested`` (see ``sigint_as_flag``), with NaN.
-    """
-    n_layers = len(params) // 2
-    total_loss = total_weight = 0.0
-    xp = namespace(params[0])
-    inputs, targets = (None, None) if workspace is None else (workspace.inputs, workspace.targets)
-    for rows in batch_indices(X.shape[0], batch_size, order):
-        X_batch = _gather(X, rows, inputs)
-        weights = None if sample_weight is None else _gather(sample_weight, rows, None)
-        batch_weight = X_batch.shape[0] if weights is None else float(xp.sum(weights))
-        if batch_weight == 0:
-            # A batch of zero-weight samples carries no information; dividing
-            # its gradient by its total weight would give NaN.
-            continue
-        loss, coef_grads, intercept_grads = gradient(
-            X_batch, _gather(Y, rows, targets), weights, params[:n_layers],
-            params[n_layers:], workspace=workspace,
-        )  # fmt: skip
-        if not np.isfinite(loss):
-            return loss  # diverged: stop before the update spreads NaN further
-        step(params, coef_grads + intercept_grads)
-        total_loss += loss * batch_weight
-        total_weight += batch_weight
-        if interrupt is not None and interrupt.requested:
-            return np.nan
-    return total_loss / total_weight
-
-
 # What a user can do about a divergence, by solver: L-BFGS has no learning rate.
 _REMEDY = (
     "Try a smaller learning_rate_init, or scale the input features (e.g. with StandardScaler)."
@@ -150,119 +207,170 @@ def _diverged(where, what=_NON_FINITE, remedy=_REMEDY):
     )
 
 
-def train_epochs(
-    X,
-    Y,
-    sample_weight,
-    params,
-    *,
-    gradient,
-    step,
-    batch_size,
-    max_epochs,
-    shuffle,
-    rng,
-    tol,
-    n_iter_no_change,
-    evaluate,
-    on_epoch_begin,
-    on_epoch_end,
-    on_stall,
-    early_stopping,
-    start_score=None,
-):
-    """Run up to ``max_epochs`` epochs of mini-batch training on ``params`` in place.
-
-    ``on_epoch_begin()`` announces each epoch. After it, ``evaluate()`` (or
-    None) gives the validation loss and score, and ``on_epoch_end(train_loss,
-    validation_loss, validation_score, seconds)`` records them and returns
-    whether to stop (a callback's request). A StoppingRule(tol, n_iter_no_change) watches the
-    validation score with ``early_stopping``, the training loss otherwise;
-    when it says stop, ``on_stall()`` may still ask to go on (after lowering
-    the learning rate).
-    With ``early_stopping``, ``params`` end as they were at the best
-    validation score; ``start_score``, the validation score of the weights
-    training starts from, makes them a candidate too.
-
-    Returns whether training stopped before ``max_epochs`` (converged, or
-    stopped on request).
-    Raises TrainingDivergedError, with the weights of the last finite epoch,
-    if the loss or the weights stop being finite, and KeyboardInterrupt, with
-    the weights of the last completed epoch, on Ctrl-C.
-    """
-    xp = namespace(params[0])
-    order = np.arange(X.shape[0]) if shuffle else None
-    # NumPy reuses one set of buffers for every batch (see _network); other
-    # namespaces allocate, as their libraries expect.
-    workspace = (
-        Workspace.for_params(params[: len(params) // 2], batch_size, params[0].dtype)
-        if xp is np
-        else None
-    )
-    stopping = StoppingRule(tol, n_iter_no_change, higher_is_better=early_stopping)
-    best_params = None
-    if early_stopping and start_score is not None:
-        stopping.best = stopping.sign * start_score
-        best_params = [copy(xp, param) for param in params]
-    stopped_early = False
-    with sigint_as_flag() as interrupt:
-        for epoch in range(1, max_epochs + 1):
-            on_epoch_begin()
-            started = time.perf_counter()
-            if shuffle:
-                rng.shuffle(order)  # shuffle indices, not the data: X is never copied
-            epoch_order = order
-            if shuffle and xp is not np:
-                # The same NumPy random stream in every namespace: the same batches.
-                epoch_order = xp.asarray(order, device=device_of(X))
-            loss, (validation_loss, validation_score) = _epoch_or_restore(
-                epoch, params, interrupt, evaluate, partial(
-                    run_epoch, X, Y, sample_weight, params, gradient=gradient, step=step,
-                    batch_size=batch_size, order=epoch_order, workspace=workspace,
-                    interrupt=interrupt,
-                ),
-            )  # fmt: skip
-            seconds = time.perf_counter() - started
-            stop_requested = on_epoch_end(loss, validation_loss, validation_score, seconds)
-            if stopping.update(validation_score if early_stopping else loss) and early_stopping:
-                best_params = [copy(xp, param) for param in params]
-            if stop_requested:
-                stopped_early = True
-                break
-            if stopping.should_stop:
-                if not on_stall():
-                    stopped_early = True
-                    break
-                stopping.no_improvement_count = 0
-    if best_params is not None:
-        _assign(params, best_params)
-    return stopped_early
-
-
 def _assign(params, values):
     for param, value in zip(params, values, strict=True):
         param[...] = value
 
 
-def _epoch_or_restore(epoch, params, interrupt, evaluate, run):
-    """``run()`` one epoch, then ``evaluate()`` it (or None); on Ctrl-C or divergence,
-    put ``params`` back and raise.
+def _validation_figures(observer):
+    figures = observer.validate()
+    return (np.nan, np.nan) if figures is None else figures
+
+
+# -- Mini-batches -------------------------------------------------------------
+
+
+@dataclass
+class MiniBatchRun:
+    """One call's mini-batch training: the data, the parameters and how to step them."""
+
+    X: object
+    Y: object
+    sample_weight: object
+    params: list
+    gradient: object
+    step: object
+    batch_size: int
+    workspace: object
+
+    def epoch(self, order, interrupt_check):
+        """One pass of updates over the data; returns the epoch's mean loss.
+
+        The mean is weighted by each batch's total sample weight. A non-finite
+        batch loss ends the epoch at once and is returned; so does Ctrl-C,
+        with NaN.
+        """
+        n_layers = len(self.params) // 2
+        total_loss = total_weight = 0.0
+        xp = namespace(self.params[0])
+        inputs, targets = (self.workspace.inputs, self.workspace.targets) if self.workspace else (
+            None, None
+        )  # fmt: skip
+        for rows in _batch_rows(self.X.shape[0], self.batch_size, order):
+            X_batch = gather_rows(self.X, rows, inputs)
+            weights = (
+                None if self.sample_weight is None else gather_rows(self.sample_weight, rows, None)
+            )
+            batch_weight = X_batch.shape[0] if weights is None else float(xp.sum(weights))
+            if batch_weight == 0:
+                continue  # no information, and its gradient would divide by zero
+            loss, coef_grads, intercept_grads = self.gradient(
+                X_batch, gather_rows(self.Y, rows, targets), weights, self.params[:n_layers],
+                self.params[n_layers:], workspace=self.workspace,
+            )  # fmt: skip
+            if not np.isfinite(loss):
+                return loss  # diverged: stop before the update spreads NaN further
+            self.step(self.params, coef_grads + intercept_grads)
+            total_loss += loss * batch_weight
+            total_weight += batch_weight
+            if interrupt_check():
+                return np.nan
+        return total_loss / total_weight
+
+
+def _batch_rows(n_samples, batch_size, order=None):
+    """Yield the rows of each mini-batch: slices in order, or chunks of ``order``."""
+    for start in range(0, n_samples, batch_size):
+        stop = min(start + batch_size, n_samples)
+        yield slice(start, stop) if order is None else order[start:stop]
+
+
+def mini_batch_run(X, Y, sample_weight, params, *, gradient, optimizer, state, batch_size):
+    """A ``MiniBatchRun`` with NumPy's fast paths where the parameters are NumPy arrays."""
+    if namespace(params[0]) is np:
+        step = packed_step(optimizer.step, params, state, optimizer.state_arrays)
+        workspace = Workspace.for_params(params[: len(params) // 2], batch_size, params[0].dtype)
+    else:
+        step, workspace = partial(optimizer.step, state=state), None
+    return MiniBatchRun(X, Y, sample_weight, params, gradient, step, batch_size, workspace)
+
+
+def train_epochs(run, settings, optimizer, state, observer, rng, *, max_epochs, samples_seen,
+                 start_score=None):  # fmt: skip
+    """Run up to ``max_epochs`` epochs of ``run`` (a ``MiniBatchRun``); params change in place.
+
+    The StoppingRule watches the validation score with ``early_stopping``
+    (and a validation set), the training loss otherwise; when it fires, the
+    optimizer's schedule may lower the rate and go on. With early stopping
+    the params end at the best validation score; ``start_score``, the score
+    of the weights training starts from, makes them a candidate too.
+
+    Returns whether training stopped before ``max_epochs``. Raises
+    TrainingDivergedError, with the last finite epoch's weights, and
+    KeyboardInterrupt, with the last completed epoch's, on Ctrl-C.
+    """
+    params, n_samples = run.params, run.X.shape[0]
+    xp = namespace(params[0])
+    early_stopping = settings.early_stopping and observer.has_validation
+    stopping = StoppingRule(settings.tol, settings.n_iter_no_change, early_stopping)
+    best = _Best(params, stopping, start_score if early_stopping else None)
+    order = np.arange(n_samples) if settings.shuffle else None
+    with observer.listening():
+        for epoch in range(1, max_epochs + 1):
+            observer.epoch_begin()
+            started = time.perf_counter()
+            if settings.shuffle:
+                rng.shuffle(order)  # shuffle indices, not the data: X is never copied
+            # The same NumPy random stream in every namespace: the same batches.
+            epoch_order = (
+                order if order is None or xp is np else xp.asarray(order, device=device_of(run.X))
+            )
+            loss, figures = _epoch_or_restore(epoch, params, observer, partial(
+                run.epoch, epoch_order, lambda: observer.interrupted
+            ))  # fmt: skip
+            samples_seen += n_samples
+            learning_rate = state["learning_rate"]
+            optimizer.epoch_ends(state, samples_seen)
+            seconds = time.perf_counter() - started
+            stop_requested = observer.epoch_end(loss, *figures, seconds, learning_rate)
+            if stopping.update(figures[1] if early_stopping else loss) and early_stopping:
+                best.keep(params)
+            if stop_requested or (stopping.should_stop and not optimizer.stalled(state)):
+                break
+            if stopping.should_stop:
+                stopping.no_improvement_count = 0
+        else:
+            best.restore(params)
+            return False
+    best.restore(params)
+    return True
+
+
+class _Best:
+    """The weights of the best validation score so far, for early stopping."""
+
+    def __init__(self, params, stopping, start_score):
+        self.values = None
+        if start_score is not None:
+            stopping.best = stopping.sign * start_score
+            self.keep(params)
+
+    def keep(self, params):
+        xp = namespace(params[0])
+        self.values = [copy(xp, param) for param in params]
+
+    def restore(self, params):
+        if self.values is not None:
+            _assign(params, self.values)
+
+
+def _epoch_or_restore(epoch, params, observer, run):
+    """``run()`` one epoch, then validate it; on Ctrl-C or divergence put ``params`` back, raise.
 
     Returns the epoch's loss and the validation loss and score (NaN without
-    ``evaluate``).
+    a validation set).
     """
     xp = namespace(params[0])
     last_good = [copy(xp, param) for param in params]
-    validation = (np.nan, np.nan)
+    figures = (np.nan, np.nan)
     try:
-        # When training diverges, numpy warns of overflow on the way to inf;
-        # those warnings are replaced by the one clear error below.
+        # Overflow warnings on the way to inf give way to the one clear error below.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             loss = run()
             diverged = not (np.isfinite(loss) and all(all_finite(xp, param) for param in params))
-            if evaluate is not None and not diverged:
-                validation = evaluate()
-        if interrupt.requested:
+            if not diverged:
+                figures = _validation_figures(observer)
+        if observer.interrupted:
             raise KeyboardInterrupt
     except KeyboardInterrupt:
         _assign(params, last_good)  # the weights of the last completed epoch
@@ -270,12 +378,14 @@ def _epoch_or_restore(epoch, params, interrupt, evaluate, run):
     if diverged:
         _assign(params, last_good)
         raise _diverged(f"epoch {epoch}")
-    if evaluate is not None and not np.isfinite(validation[0]):
-        # Finite weights whose outputs overflow on the validation data: the
-        # log loss is finite whenever the probabilities are numbers at all.
+    if observer.has_validation and not np.isfinite(figures[0]):
+        # Finite weights whose outputs overflow on the validation data.
         _assign(params, last_good)
         raise _diverged(f"epoch {epoch}", _VALIDATION_OVERFLOW)
-    return loss, validation
+    return loss, figures
+
+
+# -- L-BFGS -------------------------------------------------------------------
 
 
 def _as_vector(arrays):
@@ -293,26 +403,47 @@ def _from_vector(vector, like):
     return arrays
 
 
-def train_lbfgs(
-    X, Y, sample_weight, params, *, gradient, max_iter, max_fun, tol, evaluate,
-    on_epoch_begin, on_epoch_end,
-):  # fmt: skip
+class _LbfgsProgress:
+    """scipy's callback: each L-BFGS iteration reported to the observer as an epoch."""
+
+    def __init__(self, params, observer):
+        self.params, self.observer = params, observer
+        self.iteration, self.stop_requested, self.validation_overflow = 0, False, False
+        self.started = None
+
+    def begin(self):
+        self.observer.epoch_begin()
+        self.started = time.perf_counter()
+
+    def __call__(self, intermediate_result):
+        self.iteration += 1
+        before = [param.copy() for param in self.params] if self.observer.has_validation else None
+        _assign(self.params, _from_vector(intermediate_result.x, self.params))
+        validation_loss, validation_score = _validation_figures(self.observer)
+        if self.observer.has_validation and not np.isfinite(validation_loss):
+            _assign(self.params, before)  # as a divergence of the mini-batch solvers does
+            self.validation_overflow = True
+            raise StopIteration
+        seconds = time.perf_counter() - self.started
+        self.stop_requested = self.observer.epoch_end(
+            intermediate_result.fun, validation_loss, validation_score, seconds, math.nan
+        )
+        if self.observer.interrupted or self.stop_requested:
+            raise StopIteration  # scipy's way to end the minimisation from a callback
+        self.begin()
+
+
+def train_lbfgs(X, Y, sample_weight, params, *, gradient, settings, observer):
     """Minimise the full-batch loss with scipy's L-BFGS-B, ``params`` updated in place.
 
-    ``on_epoch_begin`` and ``on_epoch_end`` are called for each L-BFGS
-    iteration as for an epoch (scipy only reports ends, so the next iteration
-    is announced when the last one ends, and the last one announced may
-    never run). Returns scipy's OptimizeResult (``nit``, ``success``,
-    ``message``) with ``stop_requested``: whether ``on_epoch_end`` ended it.
+    Each iteration is reported as an epoch (scipy only reports ends, so the
+    next iteration is announced when the last one ends, and the last one
+    announced may never run). Returns scipy's OptimizeResult (``nit``,
+    ``success``, ``message``) with ``stop_requested``: whether the observer
+    ended it.
     """
     n_layers = len(params) // 2
-    stop_requested = False
-    # One set of buffers for every evaluation, as for mini-batches: arrays
-    # of n_samples rows, allocated afresh per evaluation, cost page faults
-    # each time (digits: 10.9 against 4.7 ms an evaluation).
     workspace = Workspace.for_params(params[:n_layers], X.shape[0], params[0].dtype, gather=False)
-    on_epoch_begin()
-    started = time.perf_counter()
 
     def loss_and_gradient(vector):
         current = _from_vector(vector, params)
@@ -321,110 +452,29 @@ def train_lbfgs(
         )
         return loss, _as_vector(coef_grads + intercept_grads)  # a copy: the next call reuses them
 
-    iteration, validation_overflow = 0, False
-
-    def callback(intermediate_result):
-        nonlocal started, stop_requested, iteration, validation_overflow
-        iteration += 1
-        before = [param.copy() for param in params] if evaluate else None
-        _assign(params, _from_vector(intermediate_result.x, params))
-        validation_loss, validation_score = evaluate() if evaluate else (np.nan, np.nan)
-        if evaluate is not None and not np.isfinite(validation_loss):
-            _assign(params, before)  # as a divergence of the mini-batch solvers does
-            validation_overflow = True
-            raise StopIteration
-        seconds = time.perf_counter() - started
-        stop_requested = on_epoch_end(
-            intermediate_result.fun, validation_loss, validation_score, seconds
-        )
-        if interrupt.requested or stop_requested:
-            raise StopIteration  # scipy's way to end the minimisation from a callback
-        on_epoch_begin()
-        started = time.perf_counter()
-
+    progress = _LbfgsProgress(params, observer)
     with (
-        sigint_as_flag() as interrupt,
+        observer.listening(),
         np.errstate(over="ignore", invalid="ignore", divide="ignore"),
-        _scipy_blas_on_one_thread(),
+        scipy_blas_on_one_thread(),
     ):
+        progress.begin()
         # On Ctrl-C, params hold the last completed iteration's weights.
         result = scipy.optimize.minimize(
-            loss_and_gradient,
-            _as_vector(params),
-            method="L-BFGS-B",
-            jac=True,
-            callback=callback,
-            options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
-        )
-    if interrupt.requested:
+            loss_and_gradient, _as_vector(params), method="L-BFGS-B", jac=True,
+            callback=progress,
+            options={
+                "maxiter": settings.max_iter, "maxfun": settings.max_fun, "gtol": settings.tol,
+            },
+        )  # fmt: skip
+        interrupted = observer.interrupted
+    if interrupted:
         raise KeyboardInterrupt
-    if validation_overflow:
-        raise _diverged(f"iteration {iteration}", _VALIDATION_OVERFLOW, _LBFGS_REMEDY)
+    if progress.validation_overflow:
+        raise _diverged(f"iteration {progress.iteration}", _VALIDATION_OVERFLOW, _LBFGS_REMEDY)
     final = _from_vector(result.x, params)
     if not all(np.isfinite(value).all() for value in final) or not np.isfinite(result.fun):
         raise _diverged(f"iteration {result.nit}", remedy=_LBFGS_REMEDY)
     _assign(params, final)
-    result.stop_requested = stop_requested
+    result.stop_requested = progress.stop_requested
     return result
-
-
-_scipy_blas_users = 0  # L-BFGS fits running now, in any thread (see below)
-_scipy_blas_lock = threading.Lock()
-_scipy_blas_limit = None  # threadpoolctl's limiter, while any fit runs
-
-
-@contextmanager
-def _scipy_blas_on_one_thread():
-    """Limit the BLAS that scipy brings of its own (not NumPy's) to one thread, for a while.
-
-    L-BFGS-B calls BLAS for vector operations the size of the parameters,
-    through scipy's BLAS; scipy's wheels ship an OpenBLAS of their own
-    beside NumPy's. With two threads each, the threads of one library
-    spin waiting for work on the cores the other's need, and every
-    evaluation's matrix products (NumPy's) ran 2.5 to 3x slower (digits:
-    a whole fit 0.24 against 0.68 s). One thread costs scipy's vector
-    operations nothing measurable. Where scipy uses NumPy's BLAS (the same
-    library, elsewhere on disk: conda, system packages) nothing changes.
-
-    Fits in threads of one process (joblib's threading backend) overlap: the
-    limit is set by the first to start and lifted by the last to end, so
-    that none lifts it under another and the library is left as it was
-    found, not at the one thread that a later fit saw when it started.
-    """
-    global _scipy_blas_users, _scipy_blas_limit
-    scipy_blas = _scipy_own_blas()
-    if scipy_blas is None:
-        yield
-        return
-    with _scipy_blas_lock:
-        if _scipy_blas_users == 0:
-            _scipy_blas_limit = scipy_blas.limit(limits=1)
-        _scipy_blas_users += 1
-    try:
-        yield
-    finally:
-        with _scipy_blas_lock:
-            _scipy_blas_users -= 1
-            if _scipy_blas_users == 0:
-                _scipy_blas_limit.restore_original_limits()
-                _scipy_blas_limit = None
-
-
-@cache
-def _scipy_own_blas():
-    """A controller of the BLAS libraries inside scipy's own folders, or None if there are none.
-
-    Found once per process: listing the loaded libraries takes 3.4 ms, a
-    quarter of a small L-BFGS fit (wine). Scipy's BLAS is loaded with
-    ``scipy.optimize``, which this module imports, so none can come later.
-    """
-    package = Path(scipy.__file__).resolve().parent  # resolved: site-packages may be a link
-    scipy_dirs = [package, package.with_name("scipy.libs")]
-    controller = ThreadpoolController()
-    paths = [
-        library.filepath
-        for library in controller.lib_controllers
-        if library.user_api == "blas"
-        and any(Path(library.filepath).resolve().is_relative_to(d) for d in scipy_dirs)
-    ]
-    return controller.select(filepath=paths) if paths else None

@@ -2,7 +2,7 @@
 
 import warnings
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 class InconsistentVersionWarning(UserWarning):
@@ -38,7 +38,7 @@ class VersionedPickleMixin:
         pickled_by = state.pop("_sklearn_backprop_version", "unknown")
         if pickled_by != __version__:
             warnings.warn(
-                f"Unpickling a BackpropClassifier saved by sklearn-backprop {pickled_by} "
+                f"Unpickling a {type(self).__name__} saved by sklearn-backprop {pickled_by} "
                 f"with version {__version__}. It may not work as it did: refit it, or "
                 "load it with the version that saved it.",
                 InconsistentVersionWarning,

@@ -13,7 +13,6 @@ import operator
 import array_api_compat
 import numpy as np
 import scipy.sparse as sp
-from sklearn import get_config
 
 
 def namespace(*arrays):
@@ -25,42 +24,8 @@ def namespace(*arrays):
     return np
 
 
-def input_namespace(X):
-    """Where the estimator computes for input ``X``: ``(xp, device)``.
-
-    The input's own library and device when scikit-learn's
-    ``array_api_dispatch`` is on and ``X`` is an array of a library other
-    than NumPy; NumPy (``(np, None)``) otherwise, converting as scikit-learn does.
-    """
-    if isinstance(X, np.ndarray):  # first: get_config() copies the configuration
-        return np, None
-    if not get_config()["array_api_dispatch"] or not array_api_compat.is_array_api_obj(X):
-        return np, None
-    return array_api_compat.array_namespace(X), array_api_compat.device(X)
-
-
 def device_of(array):
     return array_api_compat.device(array)
-
-
-def check_same_namespace(model_array, xp, device, caller):
-    """Refuse input computing in ``(xp, device)`` for a model whose arrays live elsewhere.
-
-    The wording follows scikit-learn's ``check_same_namespace``.
-    """
-    model_xp = namespace(model_array)
-    if model_xp is xp and (xp is np or device_of(model_array) == device):
-        return
-    model_device = device_of(model_array)
-    where = "NumPy" if xp is np else f"{xp.__name__} on {device}"
-    raise ValueError(
-        f"Inputs passed to {caller} must use the same namespace and the same device as "
-        "those passed to fit(): the model's arrays are "
-        f"{model_xp.__name__} on {model_device}, the input computes in {where}. Pass X "
-        "from the library and device of the training data, with "
-        "sklearn.set_config(array_api_dispatch=True), or move the model with "
-        "sklearn_backprop.move_to_numpy(model)."
-    )
 
 
 def to_numpy(array):

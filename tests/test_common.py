@@ -1,12 +1,13 @@
 """scikit-learn's own estimator checks, with no expected failures."""
 
+import pytest
 from sklearn.utils.estimator_checks import (
     check_dataframe_column_names_consistency,
     check_param_validation,
     parametrize_with_checks,
 )
 
-from sklearn_backprop import BackpropClassifier
+from sklearn_backprop import BackpropClassifier, BackpropRegressor
 
 ESTIMATORS = [
     BackpropClassifier(),
@@ -14,6 +15,10 @@ ESTIMATORS = [
     BackpropClassifier(solver="sgd", loss="squared_error", momentum=0.0, learning_rate_init=0.5),
     BackpropClassifier(solver="lbfgs", activation="relu"),
     BackpropClassifier(solver="sgd", activation="tanh", learning_rate="adaptive"),
+    BackpropRegressor(),
+    BackpropRegressor(solver="lbfgs", activation="relu"),
+    BackpropRegressor(solver="lbfgs", loss="poisson"),
+    BackpropRegressor(solver="sgd", activation="tanh", learning_rate="adaptive"),
 ]
 
 
@@ -22,9 +27,11 @@ def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
 
 
-def test_dataframe_column_names_consistency():
-    check_dataframe_column_names_consistency("BackpropClassifier", BackpropClassifier())
+@pytest.mark.parametrize("estimator", [BackpropClassifier(), BackpropRegressor()], ids=repr)
+def test_dataframe_column_names_consistency(estimator):
+    check_dataframe_column_names_consistency(type(estimator).__name__, estimator)
 
 
-def test_param_validation():
-    check_param_validation("BackpropClassifier", BackpropClassifier())
+@pytest.mark.parametrize("estimator", [BackpropClassifier(), BackpropRegressor()], ids=repr)
+def test_param_validation(estimator):
+    check_param_validation(type(estimator).__name__, estimator)

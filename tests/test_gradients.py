@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from sklearn_backprop._network import Workspace, loss_and_gradients
+from sklearn_backprop._fastpaths import Workspace
+from sklearn_backprop._network import loss_and_gradients
 
 from ._helpers import TARGET_KINDS, make_network, make_problem
 

@@ -10,11 +10,11 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import make_classification
+from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 
-from sklearn_backprop import BackpropClassifier
+from sklearn_backprop import BackpropClassifier, BackpropRegressor
 
 MLP_HAS_SAMPLE_WEIGHT = "sample_weight" in inspect.signature(MLPClassifier.fit).parameters
 
@@ -53,8 +53,10 @@ def _fit_both(X, y, sample_weight=None, activation="logistic", **settings):
 
 def _assert_same_training(ours, reference, rtol, compare_loss_curve=True):
     assert ours.n_iter_ == reference.n_iter_
-    if compare_loss_curve:
+    if compare_loss_curve and hasattr(reference, "loss_curve_"):
         np.testing.assert_allclose(ours.loss_curve_, reference.loss_curve_, rtol=rtol)
+    elif compare_loss_curve:  # L-BFGS: scikit-learn keeps the final loss only
+        np.testing.assert_allclose(ours.loss_, reference.loss_, rtol=rtol)
     for got, expected in zip(
         ours.coefs_ + ours.intercepts_, reference.coefs_ + reference.intercepts_, strict=True
     ):
@@ -108,3 +110,77 @@ def test_weighted_training_matches_mlpclassifier():
     # Same weights; the epoch losses differ by design: ours weighs each batch's
     # loss by its total sample weight, MLPClassifier by its number of rows.
     _assert_same_training(ours, reference, rtol=1e-10, compare_loss_curve=False)
+
+
+# -- BackpropRegressor against MLPRegressor ------------------------------------
+
+MLP_HAS_POISSON = "loss" in inspect.signature(MLPRegressor).parameters
+
+
+def _regression_data(n_targets=1, loss="squared_error"):
+    X, y = make_regression(
+        n_samples=300, n_features=6, n_informative=4, n_targets=n_targets, noise=5.0,
+        random_state=0,
+    )  # fmt: skip
+    y = (y - y.mean(axis=0)) / y.std(axis=0)
+    if loss == "poisson":
+        y = np.exp(y / 2)  # positive, count-like rates
+    return X, y
+
+
+def _fit_both_regressors(X, y, **settings):
+    defaults = dict(  # every setting spelled out: the two defaults differ in activation
+        activation="logistic", hidden_layer_sizes=(7, 5), max_iter=15, random_state=3,
+        learning_rate_init=0.01, batch_size=64,
+    )  # fmt: skip
+    settings = {**defaults, **settings}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours = BackpropRegressor(**settings).fit(X, y)
+        reference = MLPRegressor(**settings).fit(X, y)
+    return ours, reference
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        "squared_error",
+        pytest.param(
+            "poisson",
+            marks=pytest.mark.skipif(not MLP_HAS_POISSON, reason="MLPRegressor has it from 1.7"),
+        ),
+    ],
+)
+@pytest.mark.parametrize("activation", ["logistic", "relu"])
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+def test_regression_matches_mlpregressor(solver, activation, loss):
+    X, y = _regression_data(loss=loss)
+    loss_setting = {} if loss == "squared_error" else {"loss": loss}
+    ours, reference = _fit_both_regressors(
+        X, y, solver=solver, activation=activation, **loss_setting
+    )
+    _assert_same_training(ours, reference, rtol=1e-10)
+    np.testing.assert_allclose(ours.predict(X), reference.predict(X), rtol=1e-10, atol=1e-12)
+    assert ours.predict(X).shape == reference.predict(X).shape == (300,)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_multi_target_regression_trains_the_weights_of_mlpregressor(solver):
+    # Our loss sums the squared error over targets, MLPRegressor's averages
+    # it; the gradients, and so the weights, are the same.
+    X, y = _regression_data(n_targets=3)
+    ours, reference = _fit_both_regressors(X, y, solver=solver, activation="relu")
+    _assert_same_training(ours, reference, rtol=1e-10, compare_loss_curve=False)
+    assert ours.predict(X).shape == (300, 3)
+
+
+def test_regression_early_stopping_matches_mlpregressor():
+    X, y = _regression_data()
+    ours, reference = _fit_both_regressors(
+        X, y, solver="adam", early_stopping=True, n_iter_no_change=3, tol=1e-2, max_iter=60
+    )
+    assert ours.n_iter_ < 60
+    assert ours.best_loss_ is None
+    assert reference.best_loss_ is None
+    np.testing.assert_allclose(ours.validation_scores_, reference.validation_scores_, rtol=1e-10)
+    _assert_same_training(ours, reference, rtol=1e-10)

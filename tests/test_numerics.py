@@ -9,7 +9,7 @@ from scipy.special import expit
 from scipy.special import softmax as scipy_softmax
 from sklearn.metrics import log_loss
 
-from sklearn_backprop import BackpropClassifier, _network
+from sklearn_backprop import BackpropClassifier, _fastpaths
 from sklearn_backprop._activations import ACTIVATIONS, DERIVATIVES, logistic
 from sklearn_backprop._losses import loss_value, softmax
 from sklearn_backprop._network import forward, init_params, network_output
@@ -137,8 +137,8 @@ def test_network_output_in_blocks_equals_the_whole_forward_pass(
 ):
     # 2 kB blocks: 20-row blocks at the widest layer (13 float64 units), so
     # 107 rows make five full blocks and a short one.
-    monkeypatch.setattr(_network, "_BLOCK_BYTES", 20 * 13 * 8)
-    monkeypatch.setattr(_network, "_MIN_BLOCK_ROWS", 1)
+    monkeypatch.setattr(_fastpaths, "_BLOCK_BYTES", 20 * 13 * 8)
+    monkeypatch.setattr(_fastpaths, "_MIN_BLOCK_ROWS", 1)
     rng = np.random.default_rng(0)
     coefs, intercepts = init_params([6, 13, 5, 4], "tanh", np.random.RandomState(0), coef_dtype)
     X = rng.normal(size=(107, 6)).astype(X_dtype)

@@ -19,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.class_weight import compute_class_weight
 from threadpoolctl import ThreadpoolController, threadpool_info
 
-from sklearn_backprop import BackpropClassifier, _fitting, _training
+from sklearn_backprop import BackpropClassifier, _base, _fastpaths
 
 from ._helpers import quiet
 
@@ -83,13 +83,13 @@ class TestLbfgs:
     ):
         own, blas = scipys_own_blas
         during = []
-        original = _fitting.loss_and_gradients
+        original = _base.loss_and_gradients
 
         def spy(*args, **kwargs):
             during.append(blas_threads())
             return original(*args, **kwargs)
 
-        monkeypatch.setattr(_fitting, "loss_and_gradients", spy)
+        monkeypatch.setattr(_base, "loss_and_gradients", spy)
         before = blas_threads()
         quiet(BackpropClassifier(solver="lbfgs", max_iter=5, random_state=0).fit, *iris)
         after = blas_threads()
@@ -104,7 +104,7 @@ class TestLbfgs:
         # As two L-BFGS fits in threads of one process would: the first ends
         # while the second runs.
         own, _ = scipys_own_blas
-        first, second = _training._scipy_blas_on_one_thread(), _training._scipy_blas_on_one_thread()
+        first, second = _fastpaths.scipy_blas_on_one_thread(), _fastpaths.scipy_blas_on_one_thread()
         first.__enter__()
         second.__enter__()
         first.__exit__(None, None, None)

@@ -1,0 +1,109 @@
+"""Data preparation: X, y, weights and a validation set checked, the targets encoded.
+
+``prepare`` returns one ``PreparedData``; classification and regression
+differ only in the ``targets`` object they pass (``_targets``). ``hold_out``
+splits early stopping's validation set off the training data.
+"""
+
+from dataclasses import dataclass
+
+from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import _check_sample_weight, validate_data
+
+from ._targets import check_split_weights
+from ._xp import move
+
+
+@dataclass
+class DataSet:
+    """Inputs, encoded targets (one column per output) and sample weights (None: all 1)."""
+
+    X: object
+    Y: object
+    sample_weight: object
+
+    def moved(self, xp, device):
+        return DataSet(*(move(array, xp, device) for array in (self.X, self.Y, self.sample_weight)))
+
+
+@dataclass
+class PreparedData:
+    train: DataSet
+    validation: DataSet | None  # the user's X_val, y_val; None until held out
+
+
+def _validated(estimator, X, y, targets, dtype, reset):
+    targets.check_raw(y)
+    X, y = validate_data(
+        estimator, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+        y_numeric=targets.y_numeric, dtype=dtype, reset=reset,
+    )  # fmt: skip
+    return X, targets.check(y)
+
+
+def _sample_weight(sample_weight, X):
+    if sample_weight is None:
+        return None
+    return _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
+
+
+def prepare(estimator, X, y, sample_weight, validation, targets, *, dtype, reset, learn,
+            classes=None, warm_start=False, incremental=False):  # fmt: skip
+    """Validate a fit's data and encode its targets.
+
+    ``learn``: the targets are found in ``y`` (a new model, or weights set by
+    hand); otherwise ``y`` is checked against the model's (``warm_start``:
+    the same classes). ``reset`` records the input's width and names on
+    ``estimator``, as scikit-learn's ``validate_data`` does.
+    """
+    X, y = _validated(estimator, X, y, targets, dtype, reset)
+    if learn:
+        targets.learn(y, classes)
+    else:
+        targets.check_resumed(y, classes, warm_start and not incremental)
+    Y = targets.encode(y, X.dtype)
+    weights, name = targets.weights(
+        Y, _sample_weight(sample_weight, X), X.dtype, "sample_weight", training=True
+    )
+    if not incremental:
+        targets.check_learnable(Y, weights, name)
+    if validation is not None:
+        validation = _validation_set(estimator, validation, targets, X.dtype)
+    return PreparedData(DataSet(X, Y, weights), validation)
+
+
+def _validation_set(estimator, validation, targets, dtype):
+    """The user's validation data, checked like the training data."""
+    X_val, y_val, sample_weight_val = validation
+    try:  # the checks of the training data, whose messages say "X", "y"...
+        X_val, y_val = _validated(estimator, X_val, y_val, targets, dtype, reset=False)
+        Y_val = targets.encode(y_val, dtype)
+        sample_weight_val = _sample_weight(sample_weight_val, X_val)
+    except ValueError as error:  # ...so say which data they are about
+        raise ValueError(
+            f"In the validation data (X_val, y_val, sample_weight_val): {error}"
+        ) from error
+    # Validation samples are weighed as training samples are.
+    weights, _ = targets.weights(
+        Y_val, sample_weight_val, dtype, "sample_weight_val", training=False
+    )
+    return DataSet(X_val, Y_val, weights)
+
+
+def hold_out(train, fraction, rng, stratify):
+    """Split ``fraction`` of ``train`` off as early stopping's validation set (as MLPClassifier).
+
+    Returns the training and the validation ``DataSet``.
+    """
+    arrays = [train.X, train.Y] + ([] if train.sample_weight is None else [train.sample_weight])
+    split = train_test_split(*arrays, test_size=fraction, random_state=rng, stratify=stratify)
+    X, X_val, Y, Y_val = split[:4]
+    sample_weight, sample_weight_val = split[4:] if len(split) > 4 else (None, None)
+    if X_val.shape[0] < 2:
+        raise ValueError(
+            f"The validation set holds {X_val.shape[0]} sample(s): increase "
+            "validation_fraction, or pass X_val and y_val."
+        )
+    if sample_weight is not None:
+        check_split_weights(sample_weight, sample_weight_val)
+    return DataSet(X, Y, sample_weight), DataSet(X_val, Y_val, sample_weight_val)

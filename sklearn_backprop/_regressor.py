@@ -1,0 +1,358 @@
+"""BackpropRegressor: the regression head on the shared estimator base."""
+
+from sklearn.base import RegressorMixin
+from sklearn.utils.metaestimators import available_if
+
+from ._base import SHARED_CONSTRAINTS, BackpropEstimator, check_finite_output
+from ._compat import StrOptions, _fit_context
+from ._losses import OUTPUT_ACTIVATIONS
+from ._targets import RegressionTargets
+from ._xp import namespace
+
+
+class BackpropRegressor(RegressorMixin, BackpropEstimator):
+    """A feed-forward neural network regressor trained by backpropagation.
+
+    The counterpart of BackpropClassifier, and a drop-in for MLPRegressor:
+    the same hidden layers (sigmoid units by default, where MLPRegressor's
+    are relu), solvers, schedules, stopping rule and extras (sample and
+    validation weights, ``X_val``, ``history_``, callbacks, Array API
+    input), with an identity output on the squared error or an exponential
+    output on the Poisson deviance, for one target or many. Parameters that
+    MLPRegressor also has carry its name and meaning.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of int, default=(100,)
+        The number of units in each hidden layer, input side first.
+
+    activation : {'logistic', 'tanh', 'relu', 'identity'}, default='logistic'
+        The hidden layers' activation: 'logistic' is the sigmoid
+        ``1 / (1 + exp(-z))``, 'tanh' the hyperbolic tangent, 'relu'
+        ``max(z, 0)``, 'identity' ``z``.
+
+    loss : {'squared_error', 'poisson'}, default='squared_error'
+        The loss minimised, averaged over samples: half the squared error
+        summed over the targets (the identity output), or half the Poisson
+        deviance (an exponential output, for counts and rates; needs
+        ``y >= 0``).
+
+    solver : {'adam', 'sgd', 'lbfgs'}, default='adam'
+        'sgd' is stochastic gradient descent with (Nesterov's) momentum,
+        'adam' the Adam method of Kingma and Ba, both on mini-batches;
+        'lbfgs' is scipy's quasi-Newton L-BFGS-B on the whole data set, often
+        the best choice for small data.
+
+    alpha : float, default=1e-4
+        Strength of the L2 penalty ``alpha / 2 * sum(||W||^2)`` on the weights
+        (not the biases), divided by the batch's total sample weight.
+
+    batch_size : int or 'auto', default='auto'
+        Samples per mini-batch; 'auto' is ``min(200, n_samples)``. Not used
+        by 'lbfgs'.
+
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        The step size schedule of 'sgd'. 'invscaling' uses
+        ``learning_rate_init / (t + 1) ** power_t`` after ``t`` samples;
+        'adaptive' divides the step by 5 each time the stopping rule fires,
+        and stops once it is below 1e-6.
+
+    learning_rate_init : float, default=0.001
+        The initial step size of 'sgd' and 'adam'.
+
+    power_t : float, default=0.5
+        The exponent of the 'invscaling' schedule.
+
+    max_iter : int, default=200
+        Maximum number of epochs (passes over the training data) of 'sgd' and
+        'adam', or of iterations of 'lbfgs'.
+
+    shuffle : bool, default=True
+        Whether to visit the samples in a new random order every epoch.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights, the validation split and the shuffling;
+        an int makes ``fit`` reproducible bit for bit.
+
+    tol : float, default=1e-4
+        Training stops once the monitored value (the training loss, or the
+        validation score with ``early_stopping``) has not improved by at
+        least ``tol`` for more than ``n_iter_no_change`` consecutive epochs
+        (as in MLPRegressor). For 'lbfgs' it is the gradient tolerance.
+
+    verbose : bool or int, default=False
+        Print one line per epoch (per iteration for 'lbfgs'): the losses,
+        the validation score and the time taken.
+
+    warm_start : bool, default=False
+        Whether ``fit`` continues from the current weights (for up to
+        ``max_iter`` further epochs) instead of starting afresh.
+
+    momentum : float, default=0.9
+        Momentum of the 'sgd' solver, in [0, 1].
+
+    nesterovs_momentum : bool, default=True
+        Whether 'sgd' uses Nesterov's momentum.
+
+    early_stopping : bool, default=False
+        Whether to stop when the validation R² stops improving, and keep
+        the weights of the best epoch. The validation set is ``X_val``,
+        ``y_val`` when given to ``fit``, otherwise a random
+        ``validation_fraction`` of the data (as in MLPRegressor, which holds
+        out the same samples). Only for 'sgd' and 'adam'.
+
+    validation_fraction : float, default=0.1
+        The share of the training data held out for early stopping, in (0, 1).
+
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Decay rates of Adam's first and second moment estimates, in [0, 1).
+
+    epsilon : float, default=1e-8
+        Adam's guard against division by zero.
+
+    n_iter_no_change : int or np.inf, default=10
+        Training stops after ``n_iter_no_change + 1`` epochs in a row
+        without an improvement of ``tol``; ``np.inf`` never stops early.
+
+    max_fun : int, default=15000
+        Maximum number of loss evaluations of 'lbfgs'.
+
+    on_interrupt : {'raise', 'stop'}, default='raise'
+        What Ctrl-C during training does once the model holds the weights of
+        the last completed epoch: 'raise' re-raises KeyboardInterrupt to the
+        caller, 'stop' ends training there with a warning and returns the
+        model, as if ``max_iter`` had been reached.
+
+    Attributes
+    ----------
+    coefs_ : list of ndarray
+        ``coefs_[i]`` holds the weights from layer i to layer i + 1, shape
+        (units in layer i, units in layer i + 1).
+
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` holds the biases of layer i + 1.
+
+    loss_ : float
+        The training loss of the last epoch.
+
+    best_loss_ : float or None
+        The lowest training loss of any epoch (iteration for 'lbfgs'); None
+        with ``early_stopping``, as in MLPRegressor.
+
+    loss_curve_ : list of float
+        The training loss of every epoch (every iteration for 'lbfgs').
+        With several targets the squared error is summed over them, where
+        MLPRegressor reports its mean (the gradients, and so the weights
+        that 'sgd' and 'adam' train, are the same).
+
+    validation_scores_ : list of float or None
+        The validation R² of every epoch, when there is a validation set.
+
+    validation_loss_curve_ : list of float or None
+        The loss of the predictions on the validation set (no penalty term)
+        of every epoch, when there is a validation set.
+
+    best_validation_score_ : float or None
+        The best validation R², when there is a validation set.
+
+    history_ : pandas.DataFrame
+        One row per epoch (per iteration for 'lbfgs'), over all calls to
+        ``fit`` and ``partial_fit`` since the model was last initialised:
+        ``epoch``, ``train_loss``, ``validation_loss``, ``validation_score``,
+        ``learning_rate`` and ``seconds``.
+
+    n_iter_ : int
+        The number of epochs (iterations for 'lbfgs') run by the last call to
+        ``fit`` or ``partial_fit``.
+
+    t_ : int
+        The number of training samples seen by the stochastic solvers.
+
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the features seen during ``fit``, when ``X`` had string
+        column names.
+
+    n_layers_ : int
+        Number of layers, input and output included.
+
+    n_outputs_ : int
+        Number of targets.
+
+    out_activation_ : {'identity', 'exp'}
+        The output layer's activation.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPRegressor : The multi-layer perceptron of scikit-learn.
+    BackpropClassifier : The classifier on the same network.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_friedman1
+    >>> from sklearn.model_selection import train_test_split
+    >>> from sklearn_backprop import BackpropRegressor
+    >>> X, y = make_friedman1(n_samples=500, noise=0.5, random_state=0)
+    >>> X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    >>> reg = BackpropRegressor(hidden_layer_sizes=(32,), learning_rate_init=0.01, max_iter=2000,
+    ...                         tol=1e-3, random_state=0).fit(X_train, y_train)
+    >>> reg.predict(X_test[:3]).round(1)
+    array([13.4, 21.9,  4.5])
+    >>> round(reg.score(X_test, y_test), 3)
+    0.946
+    """
+
+    _parameter_constraints = {
+        **SHARED_CONSTRAINTS,
+        "loss": [StrOptions({"squared_error", "poisson"})],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="logistic",
+        *,
+        loss="squared_error",
+        solver="adam",
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        on_interrupt="raise",
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.loss = loss
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.on_interrupt = on_interrupt
+
+    def _new_targets(self):
+        return RegressionTargets(self.loss)
+
+    def _model_targets(self):
+        return RegressionTargets.of_model(self, self.loss)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
+        """Train the network: from random weights, or from the current ones with warm_start.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The training input. float32 trains in float32, anything else
+            numeric in float64.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            The target values (non-negative for ``loss='poisson'``).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample; an integer weight acts like
+            repeating the sample. None weighs every sample 1.
+        X_val, y_val : array-like, default=None
+            A validation set, scored after every epoch (``history_``) and used
+            for ``early_stopping`` instead of a random hold-out: for instance
+            the later part of a time series. In a Pipeline, enable metadata
+            routing and pass ``transform_input=["X_val"]`` so that X_val goes
+            through the same preprocessing as X.
+        sample_weight_val : array-like of shape (n_val_samples,), default=None
+            Weights of the validation samples.
+
+        Returns
+        -------
+        self : BackpropRegressor
+            The fitted regressor.
+        """
+        validation = self._validation_arguments(X_val, y_val, sample_weight_val)
+        return self._fit(X, y, sample_weight, validation=validation, incremental=False)
+
+    def _partial_fit_is_possible(self):
+        if self.solver == "lbfgs":
+            raise AttributeError(
+                "partial_fit needs a stochastic solver ('sgd' or 'adam'); "
+                "'lbfgs' always works on the whole data set."
+            )
+        return True
+
+    @available_if(_partial_fit_is_possible)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Run one epoch over (X, y), continuing from the current weights.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A batch of training input.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Its target values, with as many targets as the first call's.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample.
+
+        Returns
+        -------
+        self : BackpropRegressor
+            The updated regressor.
+        """
+        self._check_partial_fit()
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predict the target values of each sample.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input (with ``array_api_dispatch``, an array of the library and
+            device the model was fitted on).
+
+        Returns
+        -------
+        y_pred : array of shape (n_samples,) or (n_samples, n_targets)
+            The predictions, one column per target (1-D for one target), in
+            the input's namespace.
+        """
+        z = self._raw_output(X, "predict")
+        xp = namespace(z)
+        output = OUTPUT_ACTIVATIONS[self.out_activation_](z)
+        check_finite_output(output)  # exp overflows where its input is large
+        return xp.reshape(output, (-1,)) if self.n_outputs_ == 1 else output
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.positive_only = self.loss == "poisson"  # the checks then give y >= 0
+        return tags
