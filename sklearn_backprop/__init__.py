@@ -1,7 +1,8 @@
-"""sklearn-backprop: a fast, careful backpropagation classifier for scikit-learn."""
+"""sklearn-backprop: backpropagation neural networks for scikit-learn (the public names)."""
 
 from ._classifier import BackpropClassifier
 from ._device import move_to_numpy
+from ._export import TRUSTED_TYPES, register_onnx_converter, to_onnx
 from ._plotting import LossCurveDisplay
 from ._regressor import BackpropRegressor
 from ._training import TrainingDivergedError
@@ -19,76 +20,3 @@ __all__ = [
     "register_onnx_converter",
     "to_onnx",
 ]
-
-# The types skops.io must be told to trust to load a saved model:
-# skops.io.load(path, trusted=TRUSTED_TYPES). The fitted state is otherwise
-# plain arrays, lists, dicts and numbers, which skops trusts on its own.
-TRUSTED_TYPES = [
-    "sklearn_backprop._classifier.BackpropClassifier",
-    "sklearn_backprop._regressor.BackpropRegressor",
-]
-
-
-def to_onnx(clf, X_sample, *, target_opset=None):
-    """Export a fitted classifier, or a Pipeline ending in one, to an ONNX model.
-
-    Needs the ``export`` extra: ``pip install "sklearn-backprop[export]"``
-    (skl2onnx and onnx; onnxruntime to run the model). The model takes float32
-    input and has two outputs: ``label`` (int64 for integer and boolean
-    classes, strings otherwise, as skl2onnx does for its own classifiers; the
-    int64 indicator matrix for multilabel targets) and ``probabilities`` (as
-    ``predict_proba``, float32).
-
-    Parameters
-    ----------
-    clf : BackpropClassifier or Pipeline
-        The fitted model (with NumPy arrays: for a model fitted on PyTorch or
-        CuPy arrays, export ``move_to_numpy(clf)``).
-    X_sample : array-like of shape (n_samples, n_features)
-        A few rows of input, which give the input's width and name.
-    target_opset : int, default=None
-        The ONNX opset; skl2onnx's latest by default.
-
-    Returns
-    -------
-    onnx.ModelProto
-        Run it with ``onnxruntime.InferenceSession(model.SerializeToString())``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn.datasets import load_iris
-    >>> from sklearn_backprop import BackpropClassifier, to_onnx
-    >>> X, y = load_iris(return_X_y=True)
-    >>> clf = BackpropClassifier(solver="lbfgs", max_iter=50, random_state=0).fit(X, y)
-    >>> model = to_onnx(clf, X[:1])
-    >>> [output.name for output in model.graph.output]
-    ['label', 'probabilities']
-    """
-    from ._onnx import to_onnx as convert
-
-    return convert(clf, X_sample, target_opset=target_opset)
-
-
-def register_onnx_converter():
-    """Register BackpropClassifier's converter with skl2onnx, for ``skl2onnx.to_onnx``.
-
-    ``to_onnx`` above registers it too; call this before converting with
-    skl2onnx's own functions without having called ``to_onnx`` (for a
-    Pipeline holding the classifier among other steps, say). It is not
-    done at ``import sklearn_backprop``, which would import skl2onnx and
-    onnx for every user. Needs the ``export`` extra.
-
-    Examples
-    --------
-    >>> import skl2onnx
-    >>> from sklearn.datasets import load_iris
-    >>> from sklearn_backprop import BackpropClassifier, register_onnx_converter
-    >>> X, y = load_iris(return_X_y=True)
-    >>> clf = BackpropClassifier(solver="lbfgs", max_iter=50, random_state=0).fit(X, y)
-    >>> register_onnx_converter()
-    >>> model = skl2onnx.to_onnx(clf, X[:1].astype("float32"))
-    >>> [output.name for output in model.graph.output]
-    ['output_label', 'output_probability']
-    """
-    from . import _onnx  # noqa: F401  (registers the converter on import)
