@@ -24,9 +24,10 @@ from ._data import hold_out, prepare
 from ._device import check_same_namespace, input_namespace, location, move_classes, move_weights
 from ._fastpaths import pack
 from ._history import FitObserver, history_frame, reset_history, start_call
+from ._lbfgs import train_lbfgs
 from ._losses import loss_value
 from ._network import init_params, loss_and_gradients, network_output
-from ._training import TrainingSettings, mini_batch_run, train_epochs, train_lbfgs
+from ._training import TrainingSettings, mini_batch_run, train_epochs
 from ._version import VersionedPickleMixin
 from ._warn import warn_at_caller
 from ._xp import namespace, numpy_dtype, to_numpy

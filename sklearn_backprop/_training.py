@@ -1,4 +1,4 @@
-"""Training: the settings, the mini-batch loop, the L-BFGS loop, stopping and divergence.
+"""Training: the settings, the mini-batch loop, stopping and divergence (L-BFGS: ``_lbfgs``).
 
 The estimator reads its hyper-parameters once into a ``TrainingSettings``;
 the loops take that object, the parameters (``coefs + intercepts``, updated in
@@ -7,16 +7,14 @@ each epoch to (history, callbacks, validation scoring and Ctrl-C are the
 observer's business). They know nothing about estimators or input validation.
 """
 
-import math
 import time
 from dataclasses import dataclass, fields
 from functools import partial
 from numbers import Integral
 
 import numpy as np
-import scipy.optimize
 
-from ._fastpaths import Workspace, gather_rows, packed_step, scipy_blas_on_one_thread
+from ._fastpaths import Workspace, gather_rows, packed_step
 from ._interrupt import sigint_as_flag
 from ._optimizers import SGD, Adam
 from ._warn import warn_at_caller
@@ -188,18 +186,16 @@ class StoppingRule:
 
 
 # What a user can do about a divergence, by solver: L-BFGS has no learning rate.
-_REMEDY = (
-    "Try a smaller learning_rate_init, or scale the input features (e.g. with StandardScaler)."
-)
-_LBFGS_REMEDY = "Try scaling the input features (e.g. with StandardScaler), or a larger alpha."
-_NON_FINITE = "the loss or the weights became infinite or NaN"
-_VALIDATION_OVERFLOW = (
+REMEDY = "Try a smaller learning_rate_init, or scale the input features (e.g. with StandardScaler)."
+LBFGS_REMEDY = "Try scaling the input features (e.g. with StandardScaler), or a larger alpha."
+NON_FINITE = "the loss or the weights became infinite or NaN"
+VALIDATION_OVERFLOW = (
     "the network's output on the validation data overflowed (its loss is not finite); "
     "scale the validation data as the training data"
 )
 
 
-def _diverged(where, what=_NON_FINITE, remedy=_REMEDY):
+def diverged(where, what=NON_FINITE, remedy=REMEDY):
     """The error for a divergence in ``where`` ("epoch 3", "iteration 0")."""
     return TrainingDivergedError(
         f"Training diverged in {where}: {what}. The model keeps the weights of the one "
@@ -207,12 +203,12 @@ def _diverged(where, what=_NON_FINITE, remedy=_REMEDY):
     )
 
 
-def _assign(params, values):
+def assign(params, values):
     for param, value in zip(params, values, strict=True):
         param[...] = value
 
 
-def _validation_figures(observer):
+def validation_figures(observer):
     figures = observer.validate()
     return (np.nan, np.nan) if figures is None else figures
 
@@ -351,7 +347,7 @@ class _Best:
 
     def restore(self, params):
         if self.values is not None:
-            _assign(params, self.values)
+            assign(params, self.values)
 
 
 def _epoch_or_restore(epoch, params, observer, run):
@@ -367,114 +363,19 @@ def _epoch_or_restore(epoch, params, observer, run):
         # Overflow warnings on the way to inf give way to the one clear error below.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             loss = run()
-            diverged = not (np.isfinite(loss) and all(all_finite(xp, param) for param in params))
-            if not diverged:
-                figures = _validation_figures(observer)
+            finite = np.isfinite(loss) and all(all_finite(xp, param) for param in params)
+            if finite:
+                figures = validation_figures(observer)
         if observer.interrupted:
             raise KeyboardInterrupt
     except KeyboardInterrupt:
-        _assign(params, last_good)  # the weights of the last completed epoch
+        assign(params, last_good)  # the weights of the last completed epoch
         raise
-    if diverged:
-        _assign(params, last_good)
-        raise _diverged(f"epoch {epoch}")
+    if not finite:
+        assign(params, last_good)
+        raise diverged(f"epoch {epoch}")
     if observer.has_validation and not np.isfinite(figures[0]):
         # Finite weights whose outputs overflow on the validation data.
-        _assign(params, last_good)
-        raise _diverged(f"epoch {epoch}", _VALIDATION_OVERFLOW)
+        assign(params, last_good)
+        raise diverged(f"epoch {epoch}", VALIDATION_OVERFLOW)
     return loss, figures
-
-
-# -- L-BFGS -------------------------------------------------------------------
-
-
-def _as_vector(arrays):
-    """The arrays end to end in one new float64 vector (scipy's L-BFGS-B works in float64)."""
-    return np.concatenate([array.ravel() for array in arrays]).astype(np.float64, copy=False)
-
-
-def _from_vector(vector, like):
-    """Arrays shaped like ``like`` from ``vector``: views of it where the dtype is float64."""
-    arrays, start = [], 0
-    for array in like:
-        piece = vector[start : start + array.size].reshape(array.shape)
-        arrays.append(piece.astype(array.dtype, copy=False))
-        start += array.size
-    return arrays
-
-
-class _LbfgsProgress:
-    """scipy's callback: each L-BFGS iteration reported to the observer as an epoch."""
-
-    def __init__(self, params, observer):
-        self.params, self.observer = params, observer
-        self.iteration, self.stop_requested, self.validation_overflow = 0, False, False
-        self.started = None
-
-    def begin(self):
-        self.observer.epoch_begin()
-        self.started = time.perf_counter()
-
-    def __call__(self, intermediate_result):
-        self.iteration += 1
-        before = [param.copy() for param in self.params] if self.observer.has_validation else None
-        _assign(self.params, _from_vector(intermediate_result.x, self.params))
-        validation_loss, validation_score = _validation_figures(self.observer)
-        if self.observer.has_validation and not np.isfinite(validation_loss):
-            _assign(self.params, before)  # as a divergence of the mini-batch solvers does
-            self.validation_overflow = True
-            raise StopIteration
-        seconds = time.perf_counter() - self.started
-        self.stop_requested = self.observer.epoch_end(
-            intermediate_result.fun, validation_loss, validation_score, seconds, math.nan
-        )
-        if self.observer.interrupted or self.stop_requested:
-            raise StopIteration  # scipy's way to end the minimisation from a callback
-        self.begin()
-
-
-def train_lbfgs(X, Y, sample_weight, params, *, gradient, settings, observer):
-    """Minimise the full-batch loss with scipy's L-BFGS-B, ``params`` updated in place.
-
-    Each iteration is reported as an epoch (scipy only reports ends, so the
-    next iteration is announced when the last one ends, and the last one
-    announced may never run). Returns scipy's OptimizeResult (``nit``,
-    ``success``, ``message``) with ``stop_requested``: whether the observer
-    ended it.
-    """
-    n_layers = len(params) // 2
-    workspace = Workspace.for_params(params[:n_layers], X.shape[0], params[0].dtype, gather=False)
-
-    def loss_and_gradient(vector):
-        current = _from_vector(vector, params)
-        loss, coef_grads, intercept_grads = gradient(
-            X, Y, sample_weight, current[:n_layers], current[n_layers:], workspace=workspace
-        )
-        return loss, _as_vector(coef_grads + intercept_grads)  # a copy: the next call reuses them
-
-    progress = _LbfgsProgress(params, observer)
-    with (
-        observer.listening(),
-        np.errstate(over="ignore", invalid="ignore", divide="ignore"),
-        scipy_blas_on_one_thread(),
-    ):
-        progress.begin()
-        # On Ctrl-C, params hold the last completed iteration's weights.
-        result = scipy.optimize.minimize(
-            loss_and_gradient, _as_vector(params), method="L-BFGS-B", jac=True,
-            callback=progress,
-            options={
-                "maxiter": settings.max_iter, "maxfun": settings.max_fun, "gtol": settings.tol,
-            },
-        )  # fmt: skip
-        interrupted = observer.interrupted
-    if interrupted:
-        raise KeyboardInterrupt
-    if progress.validation_overflow:
-        raise _diverged(f"iteration {progress.iteration}", _VALIDATION_OVERFLOW, _LBFGS_REMEDY)
-    final = _from_vector(result.x, params)
-    if not all(np.isfinite(value).all() for value in final) or not np.isfinite(result.fun):
-        raise _diverged(f"iteration {result.nit}", remedy=_LBFGS_REMEDY)
-    _assign(params, final)
-    result.stop_requested = progress.stop_requested
-    return result
