@@ -39,10 +39,11 @@ clf = BackpropClassifier(
     batch_size=len(X),
     learning_rate_init=len(X),
 )
-clf.partial_fit(X, y, classes=[0, 1])  # sets up the network's shapes
+# The notebook's weights, set by hand as W1, W2 and b1, b2; the first
+# partial_fit trains from them (and checks their shapes against X and the classes).
 clf.coefs_ = [weights1.copy(), weights2.copy()]
 clf.intercepts_ = [bias1.copy(), bias2.copy()]
-clf.partial_fit(X, y)  # one backpropagation step
+clf.partial_fit(X, y, classes=[0, 1])  # one backpropagation step
 
 print("Updated weights and biases after backpropagation:")
 print("Weights1:", clf.coefs_[0])
