@@ -26,8 +26,7 @@ def logistic(z):
     -709 (float64), and ``1 / (1 + inf)`` is then exactly the sigmoid's limit
     0: that overflow is expected, so its warning is silenced. Relative
     accuracy holds down to the smallest probabilities, which matters for the
-    output layer, and this form is faster than ``scipy.special.expit`` and
-    than ``0.5 * (1 + tanh(z / 2))`` (measured, float32 and float64).
+    output layer, and this form is the fastest here (docs/benchmarks.md).
     """
     xp = namespace(z)
     with np.errstate(over="ignore", under="ignore"):
@@ -40,10 +39,9 @@ def logistic(z):
 def tanh(z):
     """Apply the hyperbolic tangent to ``z`` in place, as ``2 / (1 + exp(-2 z)) - 1``.
 
-    NumPy's own ``tanh`` takes 1.5x (float32) to 1.8x (float64) as long as
-    this on a 256 x 128 block here. The error is absolute, a few machine
-    epsilons at most (1.5 measured here; it depends on the platform's
-    ``exp``), where ``np.tanh``'s is relative to the result, smaller near 0:
+    NumPy's own ``tanh`` is not vectorised here and slower (docs/benchmarks.md).
+    The error is absolute, a few machine epsilons at most (it depends on
+    the platform's ``exp``), where ``np.tanh``'s is relative to the result:
     what counts for a hidden unit is the absolute error, as its output only
     enters weighted sums. ``exp(-2 z)`` overflows to inf below about -44
     (float32) or -355 (float64), where the result is then exactly -1, and
@@ -62,9 +60,7 @@ def tanh(z):
 
 def relu(z):
     """Apply ``max(z, 0)`` to ``z`` in place."""
-    # As a clip to [0, inf]: NumPy's maximum against the scalar 0 is not
-    # vectorised here and takes 2.2x as long in float32 (256 x 128 block:
-    # 0.64 against 0.29 ns an element; 1.4x in float64).
+    # As a clip to [0, inf]: NumPy's maximum against a scalar is not vectorised.
     return into(namespace(z), "clip", z, 0.0, math.inf, out=z)
 
 
@@ -93,9 +89,8 @@ def relu_derivative(a, delta):
     blowing up) an off unit's entry becomes NaN rather than 0, so the
     gradient says so and the loop reports the divergence.
     """
-    # A product rather than ``delta[a <= 0] = 0``: NumPy's assignment through
-    # a boolean mask is 11x slower (256 x 128 float32: 186 against 16 us),
-    # and would be most of a batch's time.
+    # A product rather than ``delta[a <= 0] = 0``: assignment through a
+    # boolean mask is far slower in NumPy (docs/benchmarks.md).
     xp = namespace(a)
     unit_on = a > 0
     if xp is not np:  # the standard does not mix booleans into float arithmetic

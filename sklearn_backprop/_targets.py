@@ -53,8 +53,7 @@ def binarize(y, classes, multilabel, dtype):
             f"{classes.tolist()} given on the first call to fit or partial_fit."
         )
     # Every label is one of the sorted classes now: its column is where it
-    # sorts among them. (label_binarize gives the same, after validation that
-    # costs ~0.9 ms a call: most of a small partial_fit.)
+    # sorts among them (label_binarize gives the same after validating again).
     columns = np.searchsorted(classes, y)
     if len(classes) == 2:
         return (columns == 1).astype(dtype)[:, None]
