@@ -21,6 +21,10 @@ EXPECTED_OUTPUT = {
         "relu: mean test accuracy",
     ],
     "out_of_core_csv.py": ["streamed in chunks: test accuracy", "difference:"],
+    "plot_regression.py": [
+        "diabetes     BackpropRegressor (sigmoid)  test R²",
+        "Friedman #1  MLPRegressor (relu)          test R²",
+    ],
     "quickstart.py": ["BackpropClassifier: test accuracy", "MLPClassifier: test accuracy"],
     "seed_notebook.py": ["Weights1:", "Largest difference from the notebook's update"],
 }
