@@ -226,35 +226,13 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
     }
 
     def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        activation="logistic",
-        *,
-        loss="log_loss",
-        solver="adam",
-        alpha=1e-4,
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.001,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        max_fun=15000,
-        class_weight=None,
-        on_interrupt="raise",
-    ):
+        self, hidden_layer_sizes=(100,), activation="logistic", *, loss="log_loss", solver="adam",
+        alpha=1e-4, batch_size="auto", learning_rate="constant", learning_rate_init=0.001,
+        power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False,
+        warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False,
+        validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10,
+        max_fun=15000, class_weight=None, on_interrupt="raise",
+    ):  # fmt: skip
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.loss = loss
