@@ -27,7 +27,7 @@ from ._history import FitObserver, history_frame, reset_history, start_call
 from ._lbfgs import train_lbfgs
 from ._losses import loss_value
 from ._network import init_params, loss_and_gradients, network_output
-from ._training import TrainingSettings, mini_batch_run, train_epochs
+from ._training import DropoutSampler, TrainingSettings, mini_batch_run, train_epochs
 from ._version import VersionedPickleMixin
 from ._warn import warn_at_caller
 from ._xp import namespace, numpy_dtype, to_numpy
@@ -57,6 +57,8 @@ SHARED_CONSTRAINTS = {
     "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
     "max_fun": [Interval(Integral, 1, None, closed="left")],
     "on_interrupt": [StrOptions({"raise", "stop"})],
+    "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+    "input_dropout": [Interval(Real, 0, 1, closed="left")],
 }
 
 
@@ -289,10 +291,12 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
         optimizer, state = settings.optimizer(), self._optimizer_state
         if namespace(self.coefs_[0]) is np:
             self._pack_weights()  # already packed, unless moved or replaced since
+        rates = settings.dropout_rates()
         run = mini_batch_run(
             train.X, train.Y, train.sample_weight, self.coefs_ + self.intercepts_,
             gradient=self._gradient(settings), optimizer=optimizer, state=state,
             batch_size=settings.batch_size_for(train.X.shape[0]),
+            dropout=None if rates is None else DropoutSampler(rates, rng, self.coefs_),
         )  # fmt: skip
         stopped_early = train_epochs(
             run, settings, optimizer, state, observer, rng,

@@ -132,6 +132,19 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
         caller, 'stop' ends training there with a warning and returns the
         model, as if ``max_iter`` had been reached.
 
+    dropout : float or array-like of float, default=0.0
+        Inverted dropout on the hidden units while training with 'sgd' or
+        'adam': each batch, every hidden unit's output is set to 0 with this
+        probability (one rate for every hidden layer, or one per hidden
+        layer, each in [0, 1)) and the others are scaled by
+        ``1 / (1 - rate)``, so that prediction, which drops nothing, needs
+        no change. Masks come from ``random_state``, a new one per batch;
+        ``loss_curve_`` is the loss with the masks applied, validation
+        figures are computed without them. Not for 'lbfgs'.
+
+    input_dropout : float, default=0.0
+        The same for the input features, in [0, 1).
+
     Attributes
     ----------
     classes_ : array of shape (n_classes,)
@@ -232,6 +245,7 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
         warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False,
         validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10,
         max_fun=15000, class_weight=None, on_interrupt="raise",
+        dropout=0.0, input_dropout=0.0,
     ):  # fmt: skip
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -259,6 +273,8 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
         self.max_fun = max_fun
         self.class_weight = class_weight
         self.on_interrupt = on_interrupt
+        self.dropout = dropout
+        self.input_dropout = input_dropout
 
     def _new_targets(self):
         return ClassLabels(self.class_weight)

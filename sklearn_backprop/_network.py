@@ -12,6 +12,7 @@ import itertools
 import math
 
 import numpy as np
+import scipy.sparse as sp
 
 from . import _fastpaths
 from ._activations import ACTIVATIONS, DERIVATIVES
@@ -44,19 +45,43 @@ def _matmul(a, b, out):
     return a @ b if out is None else _fastpaths.matmul_into(a, b, out)
 
 
-def forward(X, coefs, intercepts, activation, out_activation, outputs=None):
+class DropoutMasks:
+    """Dropout for one batch: per layer input (``X`` first), a mask or None.
+
+    Inverted dropout: a mask holds 0 for a dropped unit and ``1 / keep``
+    for a kept one (``keep = 1 - rate``), so that every input's expectation
+    is what prediction, which drops nothing, sees.
+    """
+
+    def __init__(self, masks, keep):
+        self.masks, self.keep = masks, keep
+
+    def apply(self, layer, inputs):
+        """The input of ``layer`` with its units dropped (a new array)."""
+        mask = self.masks[layer]
+        if mask is None:
+            return inputs
+        if sp.issparse(inputs):  # X
+            return inputs.multiply(mask).tocsr()
+        return inputs * mask
+
+
+def forward(X, coefs, intercepts, activation, out_activation, outputs=None, dropout=None):
     """Return the output of every layer, ``X`` first and the predictions last.
 
     ``out_activation=None`` leaves the output layer as its raw input z (the
     logits). ``outputs`` are NumPy arrays to write each layer's output to;
-    new arrays by default.
+    new arrays by default. With ``dropout`` (a ``DropoutMasks``), each
+    layer reads, and the list holds, its input after dropout.
     """
-    activations = [X]
+    activations = [X if dropout is None else dropout.apply(0, X)]
     for layer, (coef, intercept) in enumerate(zip(coefs, intercepts, strict=True)):
         z = _matmul(activations[-1], coef, None if outputs is None else outputs[layer])
         z += intercept
         if layer < len(coefs) - 1:
             z = ACTIVATIONS[activation](z)
+            if dropout is not None:
+                z = dropout.apply(layer + 1, z)
         elif out_activation is not None:
             z = OUTPUT_ACTIVATIONS[out_activation](z)
         activations.append(z)
@@ -96,14 +121,15 @@ def _squared_norm(xp, array):
 
 def loss_and_gradients(
     X, Y, sample_weight, coefs, intercepts, *, activation, out_activation, loss, alpha,
-    workspace=None,
+    workspace=None, dropout=None,
 ):  # fmt: skip
     """The loss on (X, Y) and its gradient with respect to every weight and bias.
 
     The loss is the weighted average per-sample loss plus the L2 penalty
     ``alpha / 2 * sum(||W||^2)`` spread over the batch's total weight. With
     ``sample_weight=None`` every sample weighs 1, and an integer weight is the
-    same as repeating the sample.
+    same as repeating the sample. ``dropout`` (a ``DropoutMasks``): the loss
+    and gradients of the thinned network those masks leave.
 
     Returns
     -------
@@ -112,11 +138,9 @@ def loss_and_gradients(
         The workspace's arrays when one is given: valid until the next call.
     """
     xp = namespace(coefs[0])
-    n_samples, n_layers = X.shape[0], len(coefs)
-    outputs, deltas, coef_grads, intercept_grads, penalty_grads, ones = _buffers(
-        workspace, n_samples, n_layers
-    )
-    activations = forward(X, coefs, intercepts, activation, out_activation, outputs)
+    n_samples = X.shape[0]
+    buffers = _buffers(workspace, n_samples, len(coefs))
+    activations = forward(X, coefs, intercepts, activation, out_activation, buffers[0], dropout)
     total_weight = float(n_samples if sample_weight is None else xp.sum(sample_weight))
     penalty = float(sum(_squared_norm(xp, coef) for coef in coefs))
     value = loss_value(loss, out_activation, Y, activations[-1], sample_weight)
@@ -125,16 +149,24 @@ def loss_and_gradients(
     # delta is dLoss/dz for the current layer, one row per sample: the
     # notebook's delta2, then delta1. Dividing it by the total weight up
     # front makes every gradient below an average at no extra pass.
-    delta = output_delta(loss, out_activation, Y, activations[-1], out=deltas[-1])
+    delta = output_delta(loss, out_activation, Y, activations[-1], out=buffers[1][-1])
     if sample_weight is not None:
         delta *= sample_weight[:, None]
     delta *= 1.0 / total_weight
-    derivative = DERIVATIVES[activation]
+    grads = _backward(delta, activations, coefs, alpha / total_weight, activation, buffers, dropout)
+    return value, *grads
+
+
+def _backward(delta, activations, coefs, penalty_rate, activation, buffers, dropout):
+    """Backpropagate the output layer's ``delta``: the gradients of every weight and bias."""
+    xp = namespace(coefs[0])
+    _, deltas, coef_grads, intercept_grads, penalty_grads, ones = buffers
     coef_grads, intercept_grads = list(coef_grads), list(intercept_grads)
-    for layer in range(n_layers - 1, -1, -1):
+    derivative = DERIVATIVES[activation]
+    for layer in range(len(coefs) - 1, -1, -1):
         coef_grads[layer] = _matmul(activations[layer].T, delta, coef_grads[layer])
         coef_grads[layer] += into(
-            xp, "multiply", coefs[layer], alpha / total_weight, out=penalty_grads[layer]
+            xp, "multiply", coefs[layer], penalty_rate, out=penalty_grads[layer]
         )
         if ones is None:
             intercept_grads[layer] = xp.sum(delta, axis=0)
@@ -142,5 +174,9 @@ def loss_and_gradients(
             intercept_grads[layer] = _fastpaths.column_sums(delta, ones, intercept_grads[layer])
         if layer > 0:  # the input layer's delta is never needed
             delta = _matmul(delta, coefs[layer].T, deltas[layer - 1])
-            delta = derivative(activations[layer], delta)
-    return value, coef_grads, intercept_grads
+            outputs = activations[layer]
+            if dropout is not None and dropout.masks[layer] is not None:
+                delta *= dropout.masks[layer]  # a dropped unit passes nothing back
+                outputs = outputs * dropout.keep[layer]  # a kept unit's output before dropout
+            delta = derivative(outputs, delta)
+    return coef_grads, intercept_grads

@@ -16,9 +16,10 @@ import numpy as np
 
 from ._fastpaths import Workspace, gather_rows, packed_step
 from ._interrupt import sigint_as_flag
+from ._network import DropoutMasks
 from ._optimizers import SGD, Adam
 from ._warn import warn_at_caller
-from ._xp import all_finite, copy, device_of, namespace
+from ._xp import all_finite, copy, device_of, namespace, uniform_sampler
 
 
 class TrainingDivergedError(ValueError):
@@ -70,6 +71,8 @@ class TrainingSettings:
     n_iter_no_change: object
     max_fun: int
     on_interrupt: str
+    dropout: object
+    input_dropout: float
 
     @classmethod
     def from_params(cls, params):
@@ -83,7 +86,20 @@ class TrainingSettings:
                 f"{params['hidden_layer_sizes']!r}."
             )
         settings["hidden_layer_sizes"] = tuple(int(size) for size in sizes)
+        settings["dropout"] = _dropout_rates(settings["dropout"], len(sizes))
+        if settings["solver"] == "lbfgs" and max(
+            *settings["dropout"], settings["input_dropout"], 0
+        ):
+            raise ValueError(
+                "dropout and input_dropout need solver='sgd' or 'adam': L-BFGS needs a "
+                "deterministic objective, and dropout draws new masks for every batch."
+            )
         return cls(**settings)
+
+    def dropout_rates(self):
+        """The dropout rate of each layer's input (X first), or None without dropout."""
+        rates = [self.input_dropout, *self.dropout]
+        return rates if any(rates) else None
 
     def optimizer(self):
         """The mini-batch optimizer of ``solver`` (None for 'lbfgs')."""
@@ -109,6 +125,46 @@ class TrainingSettings:
                 f"using batches of {n_samples}."
             )
         return min(self.batch_size, n_samples)
+
+
+def _dropout_rates(dropout, n_hidden):
+    """One dropout rate per hidden layer from ``dropout`` (a rate, or one per layer), checked."""
+    given = dropout
+    if isinstance(dropout, str):
+        raise ValueError(f"dropout must be a number or a list of numbers, got {given!r}.")
+    rates = list(dropout) if np.iterable(dropout) else [dropout] * n_hidden
+    try:
+        rates = [float(rate) for rate in rates]
+    except (TypeError, ValueError):
+        raise ValueError(f"dropout must hold numbers, got {given!r}.") from None
+    if len(rates) != n_hidden:
+        raise ValueError(
+            f"dropout has {len(rates)} rate(s) for {n_hidden} hidden layer(s): give one "
+            "rate for all, or one per hidden layer."
+        )
+    if not all(0 <= rate < 1 for rate in rates):  # NaN fails too
+        raise ValueError(f"dropout rates must be in [0, 1), got {given!r}.")
+    return tuple(rates)
+
+
+class DropoutSampler:
+    """Draws each batch's dropout masks from the fit's random state, where the weights live."""
+
+    def __init__(self, rates, rng, coefs):
+        self.rates, self.keep = rates, [1.0 - rate for rate in rates]
+        self.widths = [coef.shape[0] for coef in coefs]  # each layer's input
+        self.xp, self.dtype = namespace(coefs[0]), coefs[0].dtype
+        self.uniform = uniform_sampler(self.xp, rng, device_of(coefs[0]))
+
+    def draw(self, n_rows):
+        masks = []
+        for rate, keep, width in zip(self.rates, self.keep, self.widths, strict=True):
+            if rate == 0:
+                masks.append(None)
+                continue
+            kept = self.uniform((n_rows, width), self.dtype) >= rate
+            masks.append(self.xp.astype(kept, self.dtype) * (1.0 / keep))
+        return DropoutMasks(masks, self.keep)
 
 
 class Observer:
@@ -228,6 +284,7 @@ class MiniBatchRun:
     step: object
     batch_size: int
     workspace: object
+    dropout: object = None  # a DropoutSampler, or None
 
     def epoch(self, order, interrupt_check):
         """One pass of updates over the data; returns the epoch's mean loss.
@@ -250,9 +307,10 @@ class MiniBatchRun:
             batch_weight = X_batch.shape[0] if weights is None else float(xp.sum(weights))
             if batch_weight == 0:
                 continue  # no information, and its gradient would divide by zero
+            dropout = None if self.dropout is None else self.dropout.draw(X_batch.shape[0])
             loss, coef_grads, intercept_grads = self.gradient(
                 X_batch, gather_rows(self.Y, rows, targets), weights, self.params[:n_layers],
-                self.params[n_layers:], workspace=self.workspace,
+                self.params[n_layers:], workspace=self.workspace, dropout=dropout,
             )  # fmt: skip
             if not np.isfinite(loss):
                 return loss  # diverged: stop before the update spreads NaN further
@@ -271,14 +329,16 @@ def _batch_rows(n_samples, batch_size, order=None):
         yield slice(start, stop) if order is None else order[start:stop]
 
 
-def mini_batch_run(X, Y, sample_weight, params, *, gradient, optimizer, state, batch_size):
+def mini_batch_run(
+    X, Y, sample_weight, params, *, gradient, optimizer, state, batch_size, dropout=None
+):
     """A ``MiniBatchRun`` with NumPy's fast paths where the parameters are NumPy arrays."""
     if namespace(params[0]) is np:
         step = packed_step(optimizer.step, params, state, optimizer.state_arrays)
         workspace = Workspace.for_params(params[: len(params) // 2], batch_size, params[0].dtype)
     else:
         step, workspace = partial(optimizer.step, state=state), None
-    return MiniBatchRun(X, Y, sample_weight, params, gradient, step, batch_size, workspace)
+    return MiniBatchRun(X, Y, sample_weight, params, gradient, step, batch_size, workspace, dropout)
 
 
 def train_epochs(run, settings, optimizer, state, observer, rng, *, max_epochs, samples_seen,

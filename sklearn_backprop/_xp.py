@@ -84,3 +84,29 @@ def copy(xp, array):
 
 def all_finite(xp, array):
     return bool(xp.all(xp.isfinite(array)))
+
+
+def uniform_sampler(xp, rng, device):
+    """``draw(shape, dtype)``: uniform numbers on [0, 1) in ``xp`` on ``device``, from ``rng``.
+
+    PyTorch and CuPy draw on the device with a generator seeded once from
+    ``rng`` (no transfer per call); other namespaces get NumPy's draws.
+    """
+    if xp is np:
+        return lambda shape, dtype: rng.random_sample(shape).astype(dtype, copy=False)
+    seed = int(rng.randint(2**31 - 1))
+    if array_api_compat.is_torch_namespace(xp):
+        import torch
+
+        generator = torch.Generator(device=device)
+        generator.manual_seed(seed)
+        return lambda shape, dtype: torch.rand(
+            shape, generator=generator, device=device, dtype=dtype
+        )
+    if array_api_compat.is_cupy_namespace(xp):
+        import cupy
+
+        state = cupy.random.RandomState(seed)
+        return lambda shape, dtype: state.random_sample(shape, dtype=dtype)
+    host = np.random.RandomState(seed)
+    return lambda shape, dtype: xp.asarray(host.random_sample(shape), dtype=dtype, device=device)
