@@ -48,7 +48,7 @@ class ClusterChunks:
             future.release()
 
 
-def _as_dask_array(data, name, X_name="X"):
+def as_dask_array(data, name, X_name="X"):
     """``data`` as a Dask array (a Dask DataFrame or Series of numeric columns converted)."""
     from ._dask_input import is_dask_collection
 
@@ -68,7 +68,7 @@ def _as_dask_array(data, name, X_name="X"):
     return data
 
 
-def _check_chunks(X, y, sample_weight):
+def check_chunks(X, y, sample_weight):
     """Refuse chunks that cannot be trained on where they are, saying how to fix them."""
     for name, array in (("X", X), ("y", y), ("sample_weight", sample_weight)):
         if array is not None and any(math.isnan(size) for size in array.chunks[0]):
@@ -100,13 +100,13 @@ def _check_chunks(X, y, sample_weight):
 
 def cluster_arrays(X, y, sample_weight, X_name="X"):
     """X, y and sample_weight as Dask arrays chunked alike along rows, X in whole rows."""
-    X = _as_dask_array(X, X_name, X_name)
-    y = _as_dask_array(y, "y", X_name)
+    X = as_dask_array(X, X_name, X_name)
+    y = as_dask_array(y, "y", X_name)
     if y.ndim == 2:
         y = y.rechunk({1: -1})  # labels are few columns: whole rows cost nothing
     if sample_weight is not None:
-        sample_weight = _as_dask_array(sample_weight, "sample_weight", X_name)
-    _check_chunks(X, y, sample_weight)
+        sample_weight = as_dask_array(sample_weight, "sample_weight", X_name)
+    check_chunks(X, y, sample_weight)
     return X, y, sample_weight
 
 
@@ -212,19 +212,20 @@ def _class_weights(targets, counts):
     classes = targets.classes
     if isinstance(targets.class_weight, str):  # 'balanced'
         return counts.sum() / (len(classes) * counts)
-    return class_weight_vector(targets.class_weight, classes, binarize(classes, classes, False, float))
+    every_class_once = binarize(classes, classes, False, float)  # a dict needs no counts
+    return class_weight_vector(targets.class_weight, classes, every_class_once)
 
 
 def _check_weights(targets, weighted_counts, name):
     """The checks of ``_data.prepare`` on the weight totals: something to learn from."""
     if name and not weighted_counts.any():
         raise ValueError(f"{name} is zero for every sample: nothing to learn from.")
-    if name and isinstance(targets, ClassLabels) and not targets.multilabel:
-        if np.count_nonzero(weighted_counts) < 2:
-            raise ValueError(
-                f"{name} leaves only one class with positive weight; "
-                "BackpropClassifier needs samples of at least 2 classes."
-            )
+    single_label = isinstance(targets, ClassLabels) and not targets.multilabel
+    if name and single_label and np.count_nonzero(weighted_counts) < 2:
+        raise ValueError(
+            f"{name} leaves only one class with positive weight; "
+            "BackpropClassifier needs samples of at least 2 classes."
+        )
 
 
 def _encode(client, chunks, targets, dtype, shape, weights_given, *, training):
@@ -288,7 +289,8 @@ def _load_and_encode(client, X, y, sample_weight, targets, dtype, *, training):
 
 
 def prepare_on_cluster(client, estimator, X, y, sample_weight, validation, targets, *, dtype,
-                       reset, learn, classes=None, warm_start=False, incremental=False):  # fmt: skip
+                       reset, learn, classes=None, warm_start=False,
+                       incremental=False):  # fmt: skip
     """``_data.prepare`` for Dask collections: a ``PreparedData`` of ``ClusterChunks``."""
     X_given = X
     X, y, sample_weight = cluster_arrays(X, y, sample_weight)
