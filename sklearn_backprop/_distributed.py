@@ -89,9 +89,16 @@ def tree_sum(client, parts):
     return parts[0].result()
 
 
+def _held(params):
+    return params
+
+
 def _weights_future(client, params):
-    # Sent once to every worker, not once per chunk's task.
-    return client.scatter([list(params)], broadcast=True, hash=False)[0]
+    """The weights held on one worker, sent on to the others once, not once per chunk's task.
+
+    A task's result, not scattered data: if its worker dies, the task runs again.
+    """
+    return client.submit(_held, list(params), pure=False)
 
 
 def _chunk_gradient(chunk, params, *, activation, out_activation, loss):
