@@ -74,7 +74,8 @@ def on_cluster(n_rows, iterations):
         del client
     return {"where": "cluster", "rows": n_rows, "seconds": seconds, "iterations": clf.n_iter_,
             "seconds_per_iteration": float(clf.history_["seconds"].mean()),
-            "final_loss": clf.loss_, "accuracy": accuracy, "client_peak_mb_before_fit": memory_before,
+            "final_loss": clf.loss_, "accuracy": accuracy,
+            "client_peak_mb_before_fit": memory_before,
             "client_peak_mb": peak_memory_mb()}  # fmt: skip
 
 
@@ -87,7 +88,8 @@ def in_memory(n_rows, iterations):
     seconds = timed_fit(clf, X, y)
     return {"where": "memory", "rows": n_rows, "seconds": seconds, "iterations": clf.n_iter_,
             "seconds_per_iteration": float(clf.history_["seconds"].mean()),
-            "final_loss": clf.loss_, "accuracy": clf.score(X, y), "peak_mb": peak_memory_mb()}  # fmt: skip
+            "final_loss": clf.loss_, "accuracy": clf.score(X, y),
+            "peak_mb": peak_memory_mb()}  # fmt: skip
 
 
 def on_spark(n_rows, iterations):
