@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._callbacks import CallbackSupportMixin, SilentReporter, epoch_reporter
 from ._compat import Interval, Options, StrOptions
+from ._dask_input import is_dask_collection
 from ._data import hold_out, prepare
 from ._device import check_same_namespace, input_namespace, location, move_classes, move_weights
 from ._fastpaths import pack
@@ -125,6 +126,10 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
     # -- fit ------------------------------------------------------------------
 
     def _fit(self, X, y, sample_weight, *, incremental, classes=None, validation=None):
+        if is_dask_collection(X) or is_dask_collection(y):  # data spread over a cluster
+            from ._distributed import fit_on_cluster
+
+            return fit_on_cluster(self, X, y, sample_weight, classes, validation, incremental)
         settings = TrainingSettings.from_params(self.get_params(deep=False))
         given = (X, y, sample_weight)  # what callbacks score the model on
         xp, device = input_namespace(X)
@@ -144,8 +149,12 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
         )  # fmt: skip
         return self
 
-    def _set_up(self, settings, X, y, sample_weight, validation, classes, resume, incremental, rng):
-        """Validate the data; initialise the network, or check the one to resume from."""
+    def _set_up(self, settings, X, y, sample_weight, validation, classes, resume, incremental, rng,
+                prepare=prepare):  # fmt: skip
+        """Validate the data; initialise the network, or check the one to resume from.
+
+        ``prepare``: ``_data.prepare``, or ``_distributed``'s for data on a cluster.
+        """
         fitted = resume and hasattr(self, "n_outputs_")  # not weights set by hand
         targets = self._model_targets() if fitted else self._new_targets()
         data = prepare(
@@ -261,11 +270,11 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
             move_classes(self, *home)
         observer.finish()
 
-    def _train(self, settings, train, observer, rng, incremental, start_score):
+    def _train(self, settings, train, observer, rng, incremental, start_score, gradient=None):
         start_call(self, observer.has_validation, self._stops_early(settings, observer))
         try:
             if settings.solver == "lbfgs":
-                self._fit_lbfgs(settings, train, observer)
+                self._fit_lbfgs(settings, train, observer, gradient)
             else:
                 self._fit_stochastic(settings, train, observer, rng, incremental, start_score)
         except KeyboardInterrupt:
@@ -313,10 +322,12 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
                 ConvergenceWarning,
             )
 
-    def _fit_lbfgs(self, settings, train, observer):
+    def _fit_lbfgs(self, settings, train, observer, gradient=None):
+        """``gradient``: the core's on the data in memory, or ``_distributed``'s on a cluster."""
         result = train_lbfgs(
             train.X, train.Y, train.sample_weight, self.coefs_ + self.intercepts_,
-            gradient=self._gradient(settings), settings=settings, observer=observer,
+            gradient=gradient or self._gradient(settings), settings=settings, observer=observer,
+            workspace=gradient is None,
         )  # fmt: skip
         # The final loss, also when L-BFGS stopped before its first iteration.
         self.loss_ = float(result.fun)

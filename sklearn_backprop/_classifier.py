@@ -6,6 +6,7 @@ from sklearn.utils.metaestimators import available_if
 
 from ._base import SHARED_CONSTRAINTS, BackpropEstimator
 from ._compat import StrOptions, _fit_context
+from ._dask_input import dask_aware
 from ._losses import OUTPUT_ACTIVATIONS
 from ._targets import ClassLabels
 from ._xp import into, namespace, to_numpy
@@ -377,6 +378,7 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
         info = xp.finfo(proba.dtype)
         return into(xp, "clip", proba, info.smallest_normal, 1 - info.eps / 2, out=proba)
 
+    @dask_aware
     def predict_proba(self, X):
         """Probability of each class for each sample.
 
@@ -395,6 +397,7 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
         """
         return self._predict_proba(X, "predict_proba")
 
+    @dask_aware
     def predict_log_proba(self, X):
         """Logarithm of ``predict_proba``: finite, as no probability is exactly 0.
 
@@ -412,6 +415,7 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
         proba = self._predict_proba(X, "predict_log_proba")
         return namespace(proba).log(proba)
 
+    @dask_aware
     def predict(self, X):
         """Predict the class (or, for multilabel targets, the labels) of each sample.
 
@@ -436,6 +440,8 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
             # NumPy labels (strings, ...) are picked on the host.
             return self.classes_[to_numpy(indices)]
         return xp.take(self.classes_, indices, axis=0)
+
+    score = dask_aware(ClassifierMixin.score)  # a lazy Dask scalar for Dask input
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

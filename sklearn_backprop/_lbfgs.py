@@ -55,17 +55,23 @@ class _LbfgsProgress:
         self.begin()
 
 
-def train_lbfgs(X, Y, sample_weight, params, *, gradient, settings, observer):
+def train_lbfgs(X, Y, sample_weight, params, *, gradient, settings, observer, workspace=True):
     """Minimise the full-batch loss with scipy's L-BFGS-B, ``params`` updated in place.
 
     Each iteration is reported as an epoch (scipy only reports ends, so the
     next iteration is announced when the last one ends, and the last one
     announced may never run). Returns scipy's OptimizeResult (``nit``,
     ``success``, ``message``) with ``stop_requested``: whether the observer
-    ended it.
+    ended it. ``workspace=False`` for a ``gradient`` that computes elsewhere
+    (``_distributed``): no buffers of X's size on this machine then.
     """
     n_layers = len(params) // 2
-    workspace = Workspace.for_params(params[:n_layers], X.shape[0], params[0].dtype, gather=False)
+    if workspace:
+        workspace = Workspace.for_params(
+            params[:n_layers], X.shape[0], params[0].dtype, gather=False
+        )
+    else:
+        workspace = None
 
     def loss_and_gradient(vector):
         current = _from_vector(vector, params)

@@ -5,6 +5,7 @@ from sklearn.utils.metaestimators import available_if
 
 from ._base import SHARED_CONSTRAINTS, BackpropEstimator, check_finite_output
 from ._compat import StrOptions, _fit_context
+from ._dask_input import dask_aware
 from ._losses import OUTPUT_ACTIVATIONS
 from ._targets import RegressionTargets
 from ._xp import namespace
@@ -327,6 +328,7 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         self._check_partial_fit()
         return self._fit(X, y, sample_weight, incremental=True)
 
+    @dask_aware
     def predict(self, X):
         """Predict the target values of each sample.
 
@@ -347,6 +349,8 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         output = OUTPUT_ACTIVATIONS[self.out_activation_](z)
         check_finite_output(output)  # exp overflows where its input is large
         return xp.reshape(output, (-1,)) if self.n_outputs_ == 1 else output
+
+    score = dask_aware(RegressorMixin.score)  # a lazy Dask scalar for Dask input
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
