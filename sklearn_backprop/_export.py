@@ -14,18 +14,21 @@ TRUSTED_TYPES = [
 
 
 def to_onnx(clf, X_sample, *, target_opset=None):
-    """Export a fitted classifier, or a Pipeline ending in one, to an ONNX model.
+    """Export a fitted classifier or regressor, or a Pipeline ending in one, to an ONNX model.
 
     Needs the ``export`` extra: ``pip install "sklearn-backprop[export]"``
     (skl2onnx and onnx; onnxruntime to run the model). The model takes float32
-    input and has two outputs: ``label`` (int64 for integer and boolean
-    classes, strings otherwise, as skl2onnx does for its own classifiers; the
-    int64 indicator matrix for multilabel targets) and ``probabilities`` (as
-    ``predict_proba``, float32).
+    input. A BackpropClassifier's has two outputs: ``label`` (int64 for
+    integer and boolean classes, strings otherwise, as skl2onnx does for its
+    own classifiers; the int64 indicator matrix for multilabel targets) and
+    ``probabilities`` (as ``predict_proba``, float32). A BackpropRegressor's
+    has one, ``variable`` (the name skl2onnx gives MLPRegressor's): the
+    predictions as float32 of shape (n_samples, n_outputs_), 2-D also for one
+    target, where ``predict`` gives a 1-D array.
 
     Parameters
     ----------
-    clf : BackpropClassifier or Pipeline
+    clf : BackpropClassifier, BackpropRegressor or Pipeline
         The fitted model (with NumPy arrays: for a model fitted on PyTorch or
         CuPy arrays, export ``move_to_numpy(clf)``).
     X_sample : array-like of shape (n_samples, n_features)
@@ -42,12 +45,15 @@ def to_onnx(clf, X_sample, *, target_opset=None):
     --------
     >>> import numpy as np
     >>> from sklearn.datasets import load_iris
-    >>> from sklearn_backprop import BackpropClassifier, to_onnx
+    >>> from sklearn_backprop import BackpropClassifier, BackpropRegressor, to_onnx
     >>> X, y = load_iris(return_X_y=True)
     >>> clf = BackpropClassifier(solver="lbfgs", max_iter=50, random_state=0).fit(X, y)
     >>> model = to_onnx(clf, X[:1])
     >>> [output.name for output in model.graph.output]
     ['label', 'probabilities']
+    >>> reg = BackpropRegressor(solver="lbfgs", max_iter=50, random_state=0).fit(X[:, :3], X[:, 3])
+    >>> [output.name for output in to_onnx(reg, X[:1, :3]).graph.output]
+    ['variable']
     """
     from ._onnx import to_onnx as convert
 
@@ -55,13 +61,13 @@ def to_onnx(clf, X_sample, *, target_opset=None):
 
 
 def register_onnx_converter():
-    """Register BackpropClassifier's converter with skl2onnx, for ``skl2onnx.to_onnx``.
+    """Register the converters of BackpropClassifier and BackpropRegressor with skl2onnx.
 
-    ``to_onnx`` above registers it too; call this before converting with
-    skl2onnx's own functions without having called ``to_onnx`` (for a
-    Pipeline holding the classifier among other steps, say). It is not
-    done at ``import sklearn_backprop``, which would import skl2onnx and
-    onnx for every user. Needs the ``export`` extra.
+    For ``skl2onnx.to_onnx``. ``to_onnx`` above registers them too; call this
+    before converting with skl2onnx's own functions without having called
+    ``to_onnx`` (for a Pipeline holding either estimator among other steps,
+    say). It is not done at ``import sklearn_backprop``, which would import
+    skl2onnx and onnx for every user. Needs the ``export`` extra.
 
     Examples
     --------
@@ -75,4 +81,4 @@ def register_onnx_converter():
     >>> [output.name for output in model.graph.output]
     ['output_label', 'output_probability']
     """
-    from . import _onnx  # noqa: F401  (registers the converter on import)
+    from . import _onnx  # noqa: F401  (registers the converters on import)

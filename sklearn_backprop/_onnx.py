@@ -1,7 +1,8 @@
-"""ONNX export: a converter for skl2onnx, and ``to_onnx`` for a fitted classifier.
+"""ONNX export: converters for skl2onnx, and ``to_onnx`` for a fitted classifier or regressor.
 
 The graph is the forward pass itself: per layer ``MatMul``, ``Add`` and the
-activation, then the output probabilities and the labels. skl2onnx and
+activation (built once for both estimators), then the classifier's output
+probabilities and labels, or the regressor's output values. skl2onnx and
 onnxruntime are optional (``pip install sklearn-backprop[export]``);
 importing this module without them raises an ImportError naming the extra.
 """
@@ -19,8 +20,10 @@ except ImportError as error:  # pragma: no cover - exercised without the extra
     ) from error
 
 from ._classifier import BackpropClassifier
+from ._regressor import BackpropRegressor
 
 _HIDDEN_OPS = {"logistic": "Sigmoid", "tanh": "Tanh", "relu": "Relu", "identity": None}
+_OUTPUT_OPS = {"identity": "Identity", "exp": "Exp"}  # the regressor's
 
 
 def _integer_labels(clf):
@@ -41,71 +44,86 @@ def _shape_calculator(operator):
     operator.outputs[1].type = FloatTensorType([None, len(clf.classes_)])
 
 
-def _converter(scope, operator, container):
-    clf = operator.raw_operator
+class _Graph:
+    """Adds nodes and constants of unique names to skl2onnx's graph."""
 
-    def name(seed):
-        return scope.get_unique_variable_name(seed)
+    def __init__(self, scope, container):
+        self.scope, self.container = scope, container
 
-    def node(op_type, inputs, **attributes):
-        output = name(op_type.lower())
-        container.add_node(
-            op_type, inputs, output, name=scope.get_unique_operator_name(op_type), **attributes
+    def node(self, op_type, inputs, output=None, **attributes):
+        """Add an ``op_type`` node; its output is ``output``, else a new name, returned."""
+        output = output or self.scope.get_unique_variable_name(op_type.lower())
+        self.container.add_node(
+            op_type, inputs, output, name=self.scope.get_unique_operator_name(op_type), **attributes
         )
         return output
 
-    def constant(seed, values, onnx_type=TensorProto.FLOAT):
+    def constant(self, seed, values, onnx_type=TensorProto.FLOAT):
         values = np.asarray(values)
-        tensor = name(seed)
-        container.add_initializer(tensor, onnx_type, list(values.shape), values.ravel().tolist())
+        tensor = self.scope.get_unique_variable_name(seed)
+        self.container.add_initializer(
+            tensor, onnx_type, list(values.shape), values.ravel().tolist()
+        )
         return tensor
 
-    layer_output = operator.inputs[0].full_name
-    for layer, (coef, intercept) in enumerate(zip(clf.coefs_, clf.intercepts_, strict=True)):
-        product = node("MatMul", [layer_output, constant("coef", coef.astype(np.float32))])
-        layer_output = node("Add", [product, constant("intercept", intercept.astype(np.float32))])
-        op = _HIDDEN_OPS[clf.activation] if layer < len(clf.coefs_) - 1 else None
+
+def _output_layer_input(graph, model, X):
+    """The forward pass up to the output layer's activation: per layer MatMul, Add, activation."""
+    layer_output = X
+    for layer, (coef, intercept) in enumerate(zip(model.coefs_, model.intercepts_, strict=True)):
+        product = graph.node(
+            "MatMul", [layer_output, graph.constant("coef", coef.astype(np.float32))]
+        )
+        layer_output = graph.node(
+            "Add", [product, graph.constant("intercept", intercept.astype(np.float32))]
+        )
+        op = _HIDDEN_OPS[model.activation] if layer < len(model.coefs_) - 1 else None
         if op is not None:
-            layer_output = node(op, [layer_output])
-    logits = layer_output
+            layer_output = graph.node(op, [layer_output])
+    return layer_output
+
+
+def _converter(scope, operator, container):
+    clf = operator.raw_operator
+    graph = _Graph(scope, container)
+    logits = _output_layer_input(graph, clf, operator.inputs[0].full_name)
 
     if clf.out_activation_ == "softmax":
-        probabilities = node("Softmax", [logits], axis=1)
+        probabilities = graph.node("Softmax", [logits], axis=1)
     elif clf._multilabel:
-        probabilities = node("Sigmoid", [logits])
+        probabilities = graph.node("Sigmoid", [logits])
     else:  # binary: [sigmoid(-z), sigmoid(z)], as predict_proba computes it
-        probabilities = node(
-            "Concat", [node("Sigmoid", [node("Neg", [logits])]), node("Sigmoid", [logits])], axis=1
+        probabilities = graph.node(
+            "Concat",
+            [graph.node("Sigmoid", [graph.node("Neg", [logits])]), graph.node("Sigmoid", [logits])],
+            axis=1,
         )
-    container.add_node(
-        "Identity",
-        [probabilities],
-        operator.outputs[1].full_name,
-        name=scope.get_unique_operator_name("Identity"),
-    )
+    graph.node("Identity", [probabilities], operator.outputs[1].full_name)
 
     if clf._multilabel:
-        above_half = node("Greater", [probabilities, constant("half", np.float32(0.5))])
-        container.add_node(
-            "Cast",
-            [above_half],
-            operator.outputs[0].full_name,
-            to=TensorProto.INT64,
-            name=scope.get_unique_operator_name("Cast"),
-        )
+        above_half = graph.node("Greater", [probabilities, graph.constant("half", np.float32(0.5))])
+        graph.node("Cast", [above_half], operator.outputs[0].full_name, to=TensorProto.INT64)
         return
-    indices = node("ArgMax", [probabilities], axis=1, keepdims=0)
-    if clf.classes_.dtype.kind in "iub":
-        classes = constant("classes", clf.classes_.astype(np.int64), TensorProto.INT64)
+    indices = graph.node("ArgMax", [probabilities], axis=1, keepdims=0)
+    if _integer_labels(clf):
+        classes = graph.constant("classes", clf.classes_.astype(np.int64), TensorProto.INT64)
     else:
-        classes = constant("classes", [str(c).encode() for c in clf.classes_], TensorProto.STRING)
-    container.add_node(
-        "Gather",
-        [classes, indices],
-        operator.outputs[0].full_name,
-        axis=0,
-        name=scope.get_unique_operator_name("Gather"),
-    )
+        classes = graph.constant(
+            "classes", [str(c).encode() for c in clf.classes_], TensorProto.STRING
+        )
+    graph.node("Gather", [classes, indices], operator.outputs[0].full_name, axis=0)
+
+
+def _regressor_shape_calculator(operator):
+    operator.outputs[0].type = FloatTensorType([None, operator.raw_operator.n_outputs_])
+
+
+def _regressor_converter(scope, operator, container):
+    reg = operator.raw_operator
+    graph = _Graph(scope, container)
+    z = _output_layer_input(graph, reg, operator.inputs[0].full_name)
+    # Always 2-D, (n_samples, n_outputs_), as skl2onnx gives MLPRegressor's.
+    graph.node(_OUTPUT_OPS[reg.out_activation_], [z], operator.outputs[0].full_name)
 
 
 update_registered_converter(
@@ -118,10 +136,17 @@ update_registered_converter(
     # since this converter gives the labels themselves.
     options={"zipmap": [True, False, "columns"], "nocl": [False]},
 )
+update_registered_converter(
+    BackpropRegressor,
+    "SklearnBackpropRegressor",
+    _regressor_shape_calculator,
+    _regressor_converter,
+)
 
 
 def to_onnx(clf, X_sample, *, target_opset=None):
     """The converter behind ``sklearn_backprop.to_onnx``, documented there."""
+    # The zipmap option concerns classifiers only; skl2onnx ignores it for a regressor.
     return _skl2onnx_to_onnx(
         clf,
         np.asarray(X_sample, dtype=np.float32)[:1],

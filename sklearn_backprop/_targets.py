@@ -315,6 +315,10 @@ class RegressionTargets:
 
     def encode(self, y, dtype):
         Y = np.asarray(y, dtype=dtype).reshape(y.shape[0], -1)
+        if Y.shape[1] != self.n_outputs:  # validation targets, against the training ones
+            raise ValueError(
+                f"y has {Y.shape[1]} target(s), but the training y has {self.n_outputs}."
+            )
         if self.loss == "poisson" and (Y < 0).any():
             raise ValueError(
                 f"loss='poisson' needs non-negative y (counts, rates); y holds "

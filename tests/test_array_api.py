@@ -18,7 +18,12 @@ import sklearn
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import check_array_api_input
 
-from sklearn_backprop import BackpropClassifier, TrainingDivergedError, move_to_numpy
+from sklearn_backprop import (
+    BackpropClassifier,
+    BackpropRegressor,
+    TrainingDivergedError,
+    move_to_numpy,
+)
 from sklearn_backprop._xp import device_of, namespace, to_numpy
 
 from ._helpers import make_problem
@@ -391,3 +396,116 @@ def test_dask_arrays_are_converted_without_dispatch():
             BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3, random_state=0), X, y
         )
     np.testing.assert_array_equal(clf.coefs_[0], reference.coefs_[0])
+
+
+# -- BackpropRegressor -----------------------------------------------------------------
+
+
+def make_regression_targets(X, n_targets, loss):
+    """Smooth targets of X, non-negative for the Poisson loss; 1-D for one target."""
+    Y = np.c_[np.sin(X[:, 0]) + X[:, 1], X[:, 2] * X[:, 3]][:, :n_targets]
+    if loss == "poisson":
+        Y = np.exp(Y / 2)
+    return Y[:, 0] if n_targets == 1 else Y
+
+
+@pytest.mark.parametrize(("library", "device_name", "dtype"), CASES)
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+@pytest.mark.parametrize(
+    ("loss", "n_targets"), [("squared_error", 1), ("squared_error", 2), ("poisson", 2)]
+)
+def test_regressor_fit_and_predict_match_numpy(
+    library, device_name, dtype, solver, loss, n_targets
+):
+    X = make_problem("binary", n_samples=60, n_features=4, seed=0)[0].astype(dtype)
+    y = make_regression_targets(X, n_targets, loss).astype(dtype)
+    params = dict(hidden_layer_sizes=(6, 4), solver=solver, loss=loss, max_iter=8, random_state=0)
+    reference = fit_quietly(BackpropRegressor(**params), X, y)
+    X_xp, y_xp = to_library(X, library, device_name), to_library(y, library, device_name)
+    reg = fit_quietly(BackpropRegressor(**params), X_xp, y_xp)
+
+    for fitted, expected in zip(
+        reg.coefs_ + reg.intercepts_, reference.coefs_ + reference.intercepts_, strict=True
+    ):
+        assert_in_library_of(fitted, X_xp)
+        np.testing.assert_allclose(
+            to_numpy(fitted), expected, rtol=tolerance(dtype), atol=tolerance(dtype)
+        )
+    np.testing.assert_allclose(reg.loss_curve_, reference.loss_curve_, rtol=tolerance(dtype))
+    predicted = reg.predict(X_xp)
+    assert_in_library_of(predicted, X_xp)
+    assert str(predicted.dtype).endswith(dtype)
+    assert tuple(predicted.shape) == reference.predict(X).shape
+    np.testing.assert_allclose(
+        to_numpy(predicted), reference.predict(X), rtol=1e-4, atol=tolerance(dtype)
+    )
+    assert reg.score(X_xp, y_xp) == pytest.approx(reference.score(X, y), rel=tolerance(dtype))
+
+
+@pytest.mark.parametrize(("library", "device_name", "dtype"), CASES)
+@pytest.mark.parametrize("validation", ["X_val", "early_stopping"])
+def test_regressor_validation_scores_are_numpys(library, device_name, dtype, validation):
+    X = make_problem("binary", n_samples=90, n_features=4, seed=1)[0].astype(dtype)
+    y = make_regression_targets(X, 1, "squared_error").astype(dtype)
+    weights = np.linspace(0.5, 2.0, len(y)).astype(dtype)
+    params = dict(hidden_layer_sizes=(5,), max_iter=12, random_state=0)
+    if validation == "X_val":
+        kwargs = dict(X_val=X[60:], y_val=y[60:], sample_weight_val=weights[60:])
+        X, y, weights = X[:60], y[:60], weights[:60]
+    else:
+        params["early_stopping"] = True
+        kwargs = {}
+    reference = fit_quietly(BackpropRegressor(**params), X, y, sample_weight=weights, **kwargs)
+
+    def move(array):
+        return to_library(array, library, device_name)
+
+    reg = fit_quietly(
+        BackpropRegressor(**params), move(X), move(y), sample_weight=move(weights),
+        **{name: move(array) for name, array in kwargs.items()},
+    )  # fmt: skip
+    np.testing.assert_allclose(
+        reg.validation_scores_, reference.validation_scores_, rtol=tolerance(dtype)
+    )
+    np.testing.assert_allclose(
+        reg.validation_loss_curve_, reference.validation_loss_curve_, rtol=tolerance(dtype)
+    )
+    assert all(isinstance(score, float) for score in reg.validation_scores_)
+
+
+def test_regressor_move_to_numpy_and_partial_fit_on_torch(as_tensor):
+    torch = _torch()
+    X = make_problem("binary", n_samples=40, n_features=4, seed=0)[0]
+    Y = make_regression_targets(X, 2, "squared_error")
+    reg, reference = (BackpropRegressor(hidden_layer_sizes=(5,), random_state=0) for _ in "ab")
+    for _ in range(3):
+        reg.partial_fit(as_tensor(X), as_tensor(Y), as_tensor(np.ones(len(Y))))
+        reference.partial_fit(X, Y, np.ones(len(Y)))
+    assert isinstance(reg.coefs_[0], torch.Tensor)
+    np.testing.assert_allclose(to_numpy(reg.predict(as_tensor(X))), reference.predict(X))
+    on_host = move_to_numpy(reg)
+    assert all(isinstance(coef, np.ndarray) for coef in on_host.coefs_ + on_host.intercepts_)
+    np.testing.assert_allclose(on_host.predict(X), to_numpy(reg.predict(as_tensor(X))))
+    with pytest.raises(ValueError, match=r"BackpropRegressor\.predict\(\) must use the same"):
+        reg.predict(X)
+
+
+@pytest.mark.parametrize(("library", "device_name", "dtype"), CASES)
+def test_scikit_learns_array_api_check_on_the_regressor(library, device_name, dtype):
+    if not NEW_CHECKS and (device_name == "device1" or library in ("torch", "cupy")):
+        pytest.skip("scikit-learn < 1.8's array API check cannot check this case")
+    if NEW_CHECKS:
+        device = {"device_name": device_name}
+    else:
+        is_strict = library == "array_api_strict"
+        device = {"device": array_api_strict.Device(device_name) if is_strict else device_name}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        check_array_api_input(
+            "BackpropRegressor",
+            BackpropRegressor(hidden_layer_sizes=(5,), max_iter=20, random_state=0),
+            array_namespace=library,
+            dtype_name=dtype,
+            check_values=True,
+            **device,
+        )

@@ -1,4 +1,4 @@
-"""Persistence with skops, and ONNX export checked against onnxruntime."""
+"""Persistence with skops, and ONNX export of both estimators checked against onnxruntime."""
 
 import subprocess
 import sys
@@ -6,13 +6,15 @@ import textwrap
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_iris, make_multilabel_classification
+from sklearn.datasets import load_iris, make_friedman1, make_multilabel_classification
+from sklearn.neural_network import MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_backprop import (
     TRUSTED_TYPES,
     BackpropClassifier,
+    BackpropRegressor,
     register_onnx_converter,
     to_onnx,
 )
@@ -41,10 +43,20 @@ def problem(kind):
     return X, y
 
 
+def regression(loss, n_targets):
+    """float32 X and targets well away from zero, so that relative errors mean something."""
+    X, y = make_friedman1(n_samples=100, noise=0.5, random_state=0)
+    X = ((X - X.mean(axis=0)) / X.std(axis=0)).astype(np.float32)
+    Y = np.c_[y, y / 2 + X[:, 0] ** 2][:, :n_targets]
+    if n_targets == 1:
+        Y = Y[:, 0]
+    return X, np.round(Y) if loss == "poisson" else Y
+
+
 def run_onnx(model, X):
+    """The outputs on X: (labels, probabilities) of a classifier, (values,) of a regressor."""
     session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
-    labels, probabilities = session.run(None, {session.get_inputs()[0].name: X})
-    return labels, probabilities
+    return tuple(session.run(None, {session.get_inputs()[0].name: X}))
 
 
 class TestSkops:
@@ -62,6 +74,21 @@ class TestSkops:
         np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
         np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
         assert loaded.history_.equals(clf.history_)
+
+    def test_regressor_round_trip_trusting_only_trusted_types(self, tmp_path):
+        X, y = regression("squared_error", n_targets=2)
+        reg = quiet(BackpropRegressor(max_iter=20, random_state=0).fit, X, y, X_val=X, y_val=y)
+        path = tmp_path / "model.skops"
+        sio.dump(reg, path)
+        assert sio.get_untrusted_types(file=path) == [
+            "sklearn_backprop._regressor.BackpropRegressor"
+        ]
+        loaded = sio.load(path, trusted=TRUSTED_TYPES)
+        np.testing.assert_array_equal(loaded.predict(X), reg.predict(X))
+        assert loaded.history_.equals(reg.history_)
+        loaded.partial_fit(X, y)  # and it trains on
+        reg.partial_fit(X, y)
+        np.testing.assert_array_equal(loaded.coefs_[0], reg.coefs_[0])
 
     def test_untrusted_file_is_refused(self, tmp_path):
         X, y = problem("multiclass")
@@ -112,6 +139,50 @@ class TestOnnx:
         labels, probabilities = run_onnx(model, X * 10 + 3)
         np.testing.assert_allclose(probabilities, pipeline.predict_proba(X * 10 + 3), atol=1e-5)
         np.testing.assert_array_equal(labels, pipeline.predict(X * 10 + 3))
+
+
+class TestOnnxRegressor:
+    @pytest.mark.parametrize("n_targets", [1, 2])
+    @pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+    @pytest.mark.parametrize("activation", ["logistic", "tanh", "relu", "identity"])
+    def test_matches_predict(self, activation, loss, n_targets):
+        X, y = regression(loss, n_targets)
+        reg = quiet_fit(
+            BackpropRegressor(
+                hidden_layer_sizes=(8, 5), activation=activation, loss=loss,
+                learning_rate_init=0.01, max_iter=50, random_state=0,
+            ),
+            X,
+            y,
+        )  # fmt: skip
+        model = to_onnx(reg, X)
+        (prediction,) = run_onnx(model, X)
+        assert [output.name for output in model.graph.output] == ["variable"]
+        assert prediction.shape == (len(X), n_targets)
+        assert prediction.dtype == np.float32
+        np.testing.assert_allclose(prediction, reg.predict(X).reshape(len(X), -1), rtol=1e-5)
+
+    def test_output_is_named_as_skl2onnx_names_mlpregressors(self):
+        X, y = regression("squared_error", n_targets=1)
+        reference = quiet_fit(MLPRegressor(hidden_layer_sizes=(3,), max_iter=5), X, y)
+        reg = quiet_fit(BackpropRegressor(hidden_layer_sizes=(3,), max_iter=5), X, y)
+        names = [output.name for output in skl2onnx.to_onnx(reference, X[:1]).graph.output]
+        assert [output.name for output in to_onnx(reg, X).graph.output] == names
+
+    @pytest.mark.parametrize("convert", ["to_onnx", "skl2onnx"])
+    def test_pipeline(self, convert):
+        X, y = regression("squared_error", n_targets=1)
+        X = X * 10 + 3
+        pipeline = quiet_fit(
+            make_pipeline(StandardScaler(), BackpropRegressor(max_iter=50, random_state=0)), X, y
+        )
+        if convert == "skl2onnx":
+            register_onnx_converter()  # whether or not an earlier test called to_onnx
+            model = skl2onnx.to_onnx(pipeline, X[:1])
+        else:
+            model = to_onnx(pipeline, X)
+        (prediction,) = run_onnx(model, X)
+        np.testing.assert_allclose(prediction[:, 0], pipeline.predict(X), rtol=1e-5)
 
 
 def test_skl2onnx_needs_the_converter_registered_first():

@@ -1,11 +1,13 @@
 """Property-based fuzzing: any input either works or fails with a clear ValueError/TypeError.
 
 For every generated combination of malformed (or fine) data and parameters,
-``fit`` / ``partial_fit`` followed by ``predict_proba`` must either succeed
-with finite probabilities (rows summing to 1 outside multilabel), or raise
-ValueError or TypeError with a message: never another exception type, a
-stream of warnings, or NaN output. FUZZ_EXAMPLES sets the number of cases
-(10,000 by default).
+``fit`` / ``partial_fit`` followed by ``predict_proba`` (the classifier) or
+``predict`` (the regressor) must either succeed with finite output
+(probabilities whose rows sum to 1 outside multilabel; predictions of the
+targets' shape, non-negative for the Poisson loss), or raise ValueError or
+TypeError with a message: never another exception type, a stream of
+warnings, or NaN output. FUZZ_EXAMPLES sets the number of cases (10,000 by
+default), half for each estimator.
 """
 
 import os
@@ -18,10 +20,13 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sklearn.utils.validation import _num_samples
 
-from sklearn_backprop import BackpropClassifier
+from sklearn_backprop import BackpropClassifier, BackpropRegressor
 
 N_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10000"))
+CLASSIFIER_EXAMPLES = (N_EXAMPLES + 1) // 2
+REGRESSOR_EXAMPLES = max(N_EXAMPLES - CLASSIFIER_EXAMPLES, 1)
 OUTCOMES = Counter()
 MESSAGES = Counter()
 
@@ -117,19 +122,56 @@ INVALID_PARAMS = {
 }
 
 
+# The regressor's: its losses, and no class_weight (not one of its parameters).
+REGRESSOR_VALID_PARAMS = {
+    **{name: options for name, options in VALID_PARAMS.items() if name != "class_weight"},
+    "loss": ["squared_error", "poisson"],
+}
+REGRESSOR_INVALID_PARAMS = {
+    **{name: options for name, options in INVALID_PARAMS.items() if name != "class_weight"},
+    "loss": ["log_loss"],
+}
+
+
 @st.composite
-def parameters(draw):
-    params = {name: draw(st.sampled_from(options)) for name, options in VALID_PARAMS.items()}
+def parameters(draw, valid=VALID_PARAMS, invalid=INVALID_PARAMS):
+    params = {name: draw(st.sampled_from(options)) for name, options in valid.items()}
     if draw(st.integers(0, 9)) == 0:  # one case in ten: one invalid parameter
-        name = draw(st.sampled_from(sorted(INVALID_PARAMS)))
-        params[name] = draw(st.sampled_from(INVALID_PARAMS[name]))
+        name = draw(st.sampled_from(sorted(invalid)))
+        params[name] = draw(st.sampled_from(invalid[name]))
     return {**params, "random_state": 0}
 
 
 @st.composite
-def cases(draw):
+def regression_targets(draw, n_rows):
+    n = draw(st.sampled_from([n_rows, n_rows, n_rows, max(n_rows - 1, 0), n_rows + 1]))
+    well_formed = ["float"] * 5 + ["int", "two-targets", "two-targets", "column", "list"]
+    kind = draw(st.sampled_from([*well_formed, "str", "negative", "special", "constant"]))
+    values = np.array(draw(st.lists(st.floats(0, 20), min_size=2 * n, max_size=2 * n)))
+    y = values[:n]
+    if kind == "int":
+        return np.round(y).astype(int)
+    if kind == "two-targets":
+        return values.reshape(n, 2)
+    if kind == "column":
+        return y.reshape(-1, 1)
+    if kind == "list":
+        return y.tolist()
+    if kind == "str":
+        return y.astype(str) if draw(st.booleans()) else np.array(["cat", "dog"] * n)[:n]
+    if kind == "negative":
+        return y - 10
+    if kind == "special":  # NaN, inf, 1e300...
+        return np.where(np.arange(n) == 0, draw(st.sampled_from(SPECIAL_FLOATS)), y)
+    if kind == "constant":
+        return np.full(n, y[0] if n else 0.0)
+    return y
+
+
+@st.composite
+def cases(draw, make_targets=targets, make_parameters=parameters):
     X, n_rows = draw(inputs())
-    y = draw(targets(n_rows))
+    y = draw(make_targets(n_rows))
     weights = draw(st.sampled_from([None] * 5 + ["ones", "negative", "zeros", "nan", "short"]))
     sample_weight = {
         None: None,
@@ -140,7 +182,7 @@ def cases(draw):
         "short": np.ones(max(n_rows - 1, 0)),
     }[weights]
     method = draw(st.sampled_from(["fit"] * 5 + ["partial_fit"] * 4 + ["predict_unfitted"]))
-    return X, y, sample_weight, draw(parameters()), method
+    return X, y, sample_weight, draw(make_parameters()), method
 
 
 def _check_probabilities(clf, X):
@@ -151,36 +193,73 @@ def _check_probabilities(clf, X):
         np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
 
 
-@settings(
-    max_examples=N_EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=list(HealthCheck),
-)
-@given(case=cases())
-def test_any_input_works_or_fails_clearly(case):
+def _check_predictions(reg, X, y):
+    prediction = reg.predict(X)
+    assert np.isfinite(prediction).all(), "predict returned non-finite values"
+    n_targets = 1 if np.ndim(y) == 1 else np.shape(y)[1]
+    assert prediction.shape == (_num_samples(X),) + ((n_targets,) if n_targets > 1 else ())
+    if reg.out_activation_ == "exp":
+        assert (prediction >= 0).all()  # exp(z) underflows to 0 where z < -745
+
+
+def _fuzz(estimator, case, fit_and_check, partial_fit_and_check):
+    """Run one case: it works, or raises ValueError/TypeError with a message, few warnings."""
     X, y, sample_weight, params, method = case
-    clf = BackpropClassifier(**params)
-    if method == "partial_fit" and not hasattr(clf, "partial_fit"):
-        method = "fit"  # lbfgs has no partial_fit, as scikit-learn's available_if says
     error = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
+            model = estimator(**params)
+            if method == "partial_fit" and not hasattr(model, "partial_fit"):
+                method = "fit"  # lbfgs has no partial_fit, as scikit-learn's available_if says
             if method == "predict_unfitted":
-                clf.predict_proba(X)
+                getattr(model, "predict_proba", model.predict)(X)
             elif method == "partial_fit":
-                clf.partial_fit(X, y, classes=_classes_of(y), sample_weight=sample_weight)
-                _check_probabilities(clf, X)
+                partial_fit_and_check(model, X, y, sample_weight)
             else:
-                clf.fit(X, y, sample_weight=sample_weight)
-                _check_probabilities(clf, X)
+                fit_and_check(model, X, y, sample_weight)
         except (ValueError, TypeError) as raised:
             error = raised
-    OUTCOMES[type(error).__name__ if error else "succeeded"] += 1
+    OUTCOMES[f"{estimator.__name__}: {type(error).__name__ if error else 'succeeded'}"] += 1
     MESSAGES[str(error)[:70] if error else ""] += 1
     assert error is None or str(error), f"{type(error).__name__} without a message"
     assert len(caught) <= 3, [str(w.message) for w in caught]
+
+
+FUZZ_SETTINGS = dict(deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+
+
+@settings(max_examples=CLASSIFIER_EXAMPLES, **FUZZ_SETTINGS)
+@given(case=cases())
+def test_any_input_works_or_fails_clearly(case):
+    def fit_and_check(clf, X, y, sample_weight):
+        clf.fit(X, y, sample_weight=sample_weight)
+        _check_probabilities(clf, X)
+
+    def partial_fit_and_check(clf, X, y, sample_weight):
+        clf.partial_fit(X, y, classes=_classes_of(y), sample_weight=sample_weight)
+        _check_probabilities(clf, X)
+
+    _fuzz(BackpropClassifier, case, fit_and_check, partial_fit_and_check)
+
+
+@settings(max_examples=REGRESSOR_EXAMPLES, **FUZZ_SETTINGS)
+@given(
+    case=cases(
+        make_targets=regression_targets,
+        make_parameters=lambda: parameters(REGRESSOR_VALID_PARAMS, REGRESSOR_INVALID_PARAMS),
+    )
+)
+def test_any_input_works_or_fails_clearly_for_the_regressor(case):
+    def fit_and_check(reg, X, y, sample_weight):
+        reg.fit(X, y, sample_weight=sample_weight)
+        _check_predictions(reg, X, y)
+
+    def partial_fit_and_check(reg, X, y, sample_weight):
+        reg.partial_fit(X, y, sample_weight)  # MLPRegressor's argument order
+        _check_predictions(reg, X, y)
+
+    _fuzz(BackpropRegressor, case, fit_and_check, partial_fit_and_check)
 
 
 def _classes_of(y):
