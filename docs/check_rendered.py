@@ -20,7 +20,9 @@ For the pages in ``PAGES`` and the API page of every public class of
    background);
 4. a class's API page documents, and lists in its "Methods" table, every public
    method of the class (taken from the class itself), and shows the
-   sphinx-gallery mini-gallery "Examples using ..." with at least one example.
+   sphinx-gallery mini-gallery "Examples using ..." with at least one example;
+5. every example in ``examples/`` drew a figure of its own, which its gallery
+   page shows (so that its gallery card is not the placeholder thumbnail).
 
 Exits 0 when all hold, 1 when a check fails, 2 when chromium is missing.
 Needs numpy and matplotlib (to read the screenshot), both in the docs extra,
@@ -53,6 +55,7 @@ PAGES = [
     ("auto_examples/plot_decision_surfaces.html", "Decision surfaces", 1),
     ("auto_examples/plot_digits_learning_curves.html", "Learning curves on the digits", 2),
 ]
+EXAMPLES = Path(__file__).parents[1] / "examples"
 BROWSERS = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
 CHROMIUM_FLAGS = [
     "--headless",
@@ -353,6 +356,29 @@ def check_api_page(build, cls):
     return problems
 
 
+def check_gallery_figures(build):
+    """Each example's gallery page shows at least one figure the example drew."""
+    examples = sorted(EXAMPLES.glob("*.py"))
+    problems = []
+    for example in examples:
+        if example.name.startswith("_"):  # a helper, as conf.py's ignore_pattern says
+            continue
+        name = f"auto_examples/{example.stem}.html"
+        page = build / name
+        if not page.is_file():
+            problems.append(f"{name}: not built")
+            continue
+        figures = {
+            path
+            for url, path in local_files(page, parse_page(page).urls)
+            if f"sphx_glr_{example.stem}_0" in url and path.is_file()
+        }
+        print(f"{name}: {len(figures)} figures")
+        if not figures:
+            problems.append(f"{name}: {example.name} drew no figure (a placeholder thumbnail)")
+    return problems
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -386,6 +412,7 @@ def main():
         )
     for cls in classes:
         problems += check_api_page(build, cls)
+    problems += check_gallery_figures(build)
     print()
     if problems:
         print("FAILED:\n  " + "\n  ".join(problems))
@@ -393,7 +420,7 @@ def main():
     print(
         f"OK: {len(pages)} pages rendered, every image and stylesheet loaded; "
         f"the API pages of {', '.join(cls.__name__ for cls in classes)} list every "
-        "public method and the examples using the class"
+        "public method and the examples using the class; every example drew a figure"
     )
     return 0
 
