@@ -5,23 +5,33 @@ Run after the HTML build, from the repository root::
     python -m sphinx -W --keep-going -b html docs docs/_build/html
     python docs/check_rendered.py [--build-dir docs/_build/html]
 
-For the front page, the gallery's index and a gallery example (see ``PAGES``):
+For the pages in ``PAGES`` and the API page of every public class of
+``sklearn_backprop.__all__`` (exceptions aside):
 
 1. every local file the HTML refers to (``<img src/srcset>``, ``<link href>``,
    ``<script src>``) exists in the build;
-2. chromium loads the page (``--dump-dom``, with a few lines of JavaScript added
-   that wait for every image and report which loaded): the title is the
-   expected one, the page holds at least the expected number of images, every
-   image decoded to a non-empty bitmap and every stylesheet loaded;
+2. chromium loads the page, 1400 px wide (``--dump-dom``, with a few lines of
+   JavaScript added that wait for every image and report what they found): the
+   title is the expected one, the page holds at least the expected number of
+   images, every image decoded to a non-empty bitmap and every stylesheet
+   loaded, the page's heading fits its box (not cut off), and a "Section
+   Navigation" sidebar that is shown holds links;
 3. a screenshot of the page is not blank (many distinct colours, and not all
-   background).
+   background);
+4. a class's API page documents, and lists in its "Methods" table, every public
+   method of the class (taken from the class itself), and shows the
+   sphinx-gallery mini-gallery "Examples using ..." with at least one example;
+5. every example in ``examples/`` drew a figure of its own, which its gallery
+   page shows (so that its gallery card is not the placeholder thumbnail).
 
 Exits 0 when all hold, 1 when a check fails, 2 when chromium is missing.
-Needs numpy and matplotlib (to read the screenshot), both in the docs extra.
+Needs numpy and matplotlib (to read the screenshot), both in the docs extra,
+and sklearn_backprop itself (for its public classes).
 """
 
 import argparse
 import html as html_module
+import inspect
 import json
 import os
 import re
@@ -36,10 +46,16 @@ from urllib.parse import unquote, urlsplit
 # (page, words its <title> must contain, fewest <img> in the rendered page)
 PAGES = [
     ("index.html", "sklearn-backprop", 0),
+    ("getting_started.html", "Getting started", 0),
+    ("user_guide.html", "User guide", 0),
+    ("deploy.html", "Deploy and scale", 0),
+    ("benchmarks.html", "Benchmarks", 1),
+    ("api.html", "API reference", 0),
     ("auto_examples/index.html", "Examples", 6),
     ("auto_examples/plot_decision_surfaces.html", "Decision surfaces", 1),
     ("auto_examples/plot_digits_learning_curves.html", "Learning curves on the digits", 2),
 ]
+EXAMPLES = Path(__file__).parents[1] / "examples"
 BROWSERS = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
 CHROMIUM_FLAGS = [
     "--headless",
@@ -54,8 +70,9 @@ CHROMIUM_FLAGS = [
     "--virtual-time-budget=5000",
 ]
 ATTEMPTS = 3
-# Tall enough that a gallery page's first figure is in the screenshot.
-WINDOW_SIZE = "--window-size=1200,3600"
+# A common laptop width, at which long API titles were once cut off; tall
+# enough that a gallery page's first figure is in the screenshot.
+WINDOW_SIZE = "--window-size=1400,3600"
 # Added to a copy of the page: when it has loaded (the load event waits for
 # every image and stylesheet), write what the browser saw into the DOM, which
 # --dump-dom prints. (Sphinx and sphinx-gallery do not lazy-load images.)
@@ -73,6 +90,16 @@ window.addEventListener("load", () => {
     imageSizes: images.map((img) => [img.getAttribute("src"), img.naturalWidth, img.naturalHeight]),
     stylesheets: sheets.length,
     brokenStylesheets: sheets.filter((link) => !link.sheet).map((link) => link.href),
+    // A heading wider than its box is cut off (or spills over the sidebar).
+    headings: Array.from(document.querySelectorAll("h1")).map((h) => ({
+      text: h.textContent.replace("#", "").trim(),
+      scrollWidth: h.scrollWidth,
+      clientWidth: h.clientWidth,
+    })),
+    // The theme's "Section Navigation": shown, it should lead somewhere.
+    sectionNavigation: Array.from(document.querySelectorAll("nav.bd-docs-nav"))
+      .filter((nav) => nav.getClientRects().length > 0)
+      .map((nav) => nav.querySelectorAll("a").length),
   };
   const out = document.createElement("pre");
   out.id = "render-check-report";
@@ -84,14 +111,20 @@ window.addEventListener("load", () => {
 
 
 class References(HTMLParser):
-    """The title and the URLs of images, stylesheets and scripts of a page."""
+    """What a page's HTML holds: its title, the URLs of its images, stylesheets
+    and scripts, its element ids, the links of its autosummary tables and the
+    examples of its sphinx-gallery mini-gallery."""
 
     def __init__(self):
         super().__init__()
         self.urls, self.images, self.title, self._in_title = [], 0, "", False
+        self.ids, self.summary_links, self._summary_tables = set(), set(), 0
+        self.gallery_examples, self._in_mini_gallery = 0, False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        self.ids.add(attrs.get("id"))
         if tag == "img":
             self.images += 1
             self.urls.append(attrs.get("src"))
@@ -105,10 +138,20 @@ class References(HTMLParser):
             self.urls.append(attrs.get("src"))
         elif tag == "title":
             self._in_title = True
+        elif tag == "table" and "autosummary" in classes:
+            self._summary_tables += 1
+        elif tag == "a" and self._summary_tables:
+            self.summary_links.add(attrs.get("href"))
+        elif tag == "section" and (attrs.get("id") or "").startswith("examples-using-"):
+            self._in_mini_gallery = True
+        elif tag == "div" and "sphx-glr-thumbcontainer" in classes and self._in_mini_gallery:
+            self.gallery_examples += 1
 
     def handle_endtag(self, tag):
         if tag == "title":
             self._in_title = False
+        elif tag == "table" and self._summary_tables:
+            self._summary_tables -= 1
 
     def handle_data(self, data):
         if self._in_title:
@@ -185,41 +228,67 @@ def screenshot_stats(chromium, page, workdir):
     return width, height, colours, not_background, png
 
 
-def check_page(chromium, build, name, title_words, min_images, keep):
-    page = build / name
-    problems = []
-    if not page.is_file():
-        return [f"{name}: not built"], {}
+def parse_page(page):
     parser = References()
     parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def check_page(chromium, build, name, title_words, min_images, keep):
+    page = build / name
+    if not page.is_file():
+        return [f"{name}: not built"]
+    parser = parse_page(page)
     files = list(local_files(page, parser.urls))
     missing = sorted({url for url, path in files if not path.is_file()})
-    problems += [f"{name}: refers to {url}, which is not in the build" for url in missing]
+    problems = [f"{name}: refers to {url}, which is not in the build" for url in missing]
 
     with tempfile.TemporaryDirectory() as workdir:
         workdir = Path(workdir)
         report = browser_report(chromium, page, workdir)
-        width, height, colours, not_background, png = screenshot_stats(chromium, page, workdir)
+        screenshot = screenshot_stats(chromium, page, workdir)
         if keep:
             keep.mkdir(parents=True, exist_ok=True)
+            png = screenshot[-1]
             shutil.copy(png, keep / (name.replace("/", "__").removesuffix(".html") + ".png"))
 
+    problems += rendering_problems(name, report, title_words, min_images)
+    width, height, colours, not_background, _ = screenshot
+    if colours < 16 or not_background < 0.01:
+        problems.append(f"{name}: the screenshot looks blank ({colours} colours)")
+    print_page_summary(name, parser, len(files) - len(missing), len(files), report)
+    print(
+        f"  screenshot: {width}x{height}, {colours} distinct colours, "
+        f"{not_background:.0%} of pixels not background"
+    )
+    return problems
+
+
+def rendering_problems(name, report, title_words, min_images):
+    """What is wrong with the page as chromium rendered it (see ``PROBE``)."""
+    problems = []
     if title_words not in report["title"]:
         problems.append(f"{name}: title {report['title']!r} lacks {title_words!r}")
     if report["images"] < min_images:
         problems.append(f"{name}: {report['images']} images rendered, expected {min_images}+")
     problems += [f"{name}: image {src} did not load" for src in report["brokenImages"]]
     problems += [f"{name}: stylesheet {h} did not load" for h in report["brokenStylesheets"]]
-    if colours < 16 or not_background < 0.01:
-        problems.append(f"{name}: the screenshot looks blank ({colours} colours)")
+    problems += [
+        f"{name}: the heading {h['text']!r} is cut off ({h['scrollWidth']} px of text "
+        f"in a box {h['clientWidth']} px wide)"
+        for h in report["headings"]
+        if h["scrollWidth"] > h["clientWidth"]
+    ]
+    if 0 in report["sectionNavigation"]:
+        problems.append(f"{name}: the sidebar shows an empty 'Section Navigation'")
+    return problems
 
+
+def print_page_summary(name, parser, present, references, report):
     loaded = report["images"] - len(report["brokenImages"])
     print(f"{name}")
     print(f"  title: {report['title']}")
-    print(
-        f"  HTML: {parser.images} <img>, {len(files)} local references, "
-        f"{len(files) - len(missing)} present in the build"
-    )
+    print(f"  HTML: {parser.images} <img>, {references} local references, {present} in the build")
     print(
         f"  chromium: {loaded}/{report['images']} images loaded, "
         f"{report['stylesheets'] - len(report['brokenStylesheets'])}/{report['stylesheets']} "
@@ -227,10 +296,86 @@ def check_page(chromium, build, name, title_words, min_images, keep):
     )
     for src, w, h in report["imageSizes"]:
         print(f"    {src}: {w}x{h}")
-    print(
-        f"  screenshot: {width}x{height}, {colours} distinct colours, "
-        f"{not_background:.0%} of pixels not background"
+    for heading in report["headings"]:
+        print(
+            f"  heading {heading['text']!r}: {heading['scrollWidth']} px of text, "
+            f"box {heading['clientWidth']} px"
+        )
+    print(f"  links in the shown 'Section Navigation': {report['sectionNavigation']}")
+
+
+def public_classes():
+    """The public classes of sklearn_backprop, exceptions and warnings aside."""
+    import sklearn_backprop
+
+    members = (getattr(sklearn_backprop, name) for name in sklearn_backprop.__all__)
+    return [
+        member
+        for member in members
+        if inspect.isclass(member) and not issubclass(member, BaseException)
+    ]
+
+
+def public_methods(cls):
+    """Every public method of the class, its own and inherited ones."""
+    return sorted(
+        name
+        for name, member in inspect.getmembers(cls)
+        if not name.startswith("_") and inspect.isroutine(member)
     )
+
+
+def api_page_name(cls):
+    # autosummary names the page after the name in docs/api.rst.
+    return f"generated/sklearn_backprop.{cls.__name__}.html"
+
+
+def check_api_page(build, cls):
+    """The class's API page documents and lists each of its public methods, and
+    shows the examples that use the class."""
+    name = api_page_name(cls)
+    page = build / name
+    if not page.is_file():
+        return [f"{name}: not built (is {cls.__name__} in docs/api.rst?)"]
+    parser = parse_page(page)
+    methods = public_methods(cls)
+    anchors = {method: f"sklearn_backprop.{cls.__name__}.{method}" for method in methods}
+    undocumented = [method for method in methods if anchors[method] not in parser.ids]
+    unlisted = [method for method in methods if f"#{anchors[method]}" not in parser.summary_links]
+    problems = []
+    if undocumented:
+        problems.append(f"{name}: public methods not documented: {', '.join(undocumented)}")
+    if unlisted:
+        problems.append(f"{name}: public methods not in a Methods table: {', '.join(unlisted)}")
+    if parser.gallery_examples == 0:
+        problems.append(f"{name}: no 'Examples using {cls.__name__}' mini-gallery")
+    print(
+        f"{name}\n  {len(methods)} public methods expected: {', '.join(methods)}\n"
+        f"  mini-gallery: {parser.gallery_examples} examples"
+    )
+    return problems
+
+
+def check_gallery_figures(build):
+    """Each example's gallery page shows at least one figure the example drew."""
+    examples = sorted(EXAMPLES.glob("*.py"))
+    problems = []
+    for example in examples:
+        if example.name.startswith("_"):  # a helper, as conf.py's ignore_pattern says
+            continue
+        name = f"auto_examples/{example.stem}.html"
+        page = build / name
+        if not page.is_file():
+            problems.append(f"{name}: not built")
+            continue
+        figures = {
+            path
+            for url, path in local_files(page, parse_page(page).urls)
+            if f"sphx_glr_{example.stem}_0" in url and path.is_file()
+        }
+        print(f"{name}: {len(figures)} figures")
+        if not figures:
+            problems.append(f"{name}: {example.name} drew no figure (a placeholder thumbnail)")
     return problems
 
 
@@ -257,16 +402,26 @@ def main():
         return 2
     build = args.build_dir.resolve()
     print(f"checking {build} with {chromium}\n")
+    classes = public_classes()
+    # A class page shows at least one mini-gallery thumbnail.
+    pages = PAGES + [(api_page_name(cls), cls.__name__, 1) for cls in classes]
     problems = []
-    for name, title_words, min_images in PAGES:
+    for name, title_words, min_images in pages:
         problems += check_page(
             chromium, build, name, title_words, min_images, args.keep_screenshots
         )
+    for cls in classes:
+        problems += check_api_page(build, cls)
+    problems += check_gallery_figures(build)
     print()
     if problems:
         print("FAILED:\n  " + "\n  ".join(problems))
         return 1
-    print(f"OK: {len(PAGES)} pages rendered, every image and stylesheet loaded")
+    print(
+        f"OK: {len(pages)} pages rendered, every image and stylesheet loaded; "
+        f"the API pages of {', '.join(cls.__name__ for cls in classes)} list every "
+        "public method and the examples using the class; every example drew a figure"
+    )
     return 0
 
 

@@ -81,12 +81,13 @@ sphinx_gallery_conf = {
     "filename_pattern": r"\.py$",
     "doc_module": ("sklearn_backprop",),
     "backreferences_dir": "gen_modules/backreferences",
-    "reference_url": {"sklearn_backprop": None},
     "download_all_examples": False,
     "remove_config_comments": True,
     # Stop the build if an example raises.
     "abort_on_example_error": True,
     "show_memory": False,
+    # examples/_figures.py is the examples' shared helper, not an example.
+    "ignore_pattern": r"(^|[\\/])_\w*\.py$",
 }
 
 # -- HTML -------------------------------------------------------------------
@@ -97,7 +98,10 @@ html_theme_options = {
     "show_prev_next": True,
     "secondary_sidebar_items": ["page-toc"],
 }
-html_static_path = []
+# Pages with no sub-pages: the theme would show an empty "Section Navigation".
+html_sidebars = {page: [] for page in ["getting_started", "user_guide", "deploy", "benchmarks"]}
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 html_show_sourcelink = False
 
 

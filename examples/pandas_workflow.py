@@ -6,13 +6,15 @@ A pandas workflow: mixed columns, missing values, string labels, a grid search
 A DataFrame as real data comes: numeric and categorical columns, some values
 missing, and a text target. A ColumnTransformer imputes, scales and one-hot
 encodes, BackpropClassifier learns, and GridSearchCV tunes the network's size
-and its L2 penalty; the results come back as a DataFrame.
+and its L2 penalty; the results come back as a DataFrame, and the best model's
+training curve as a figure.
 """
 
 import warnings
 
 import numpy as np
 import pandas as pd
+from _figures import show_or_save
 from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.impute import SimpleImputer
@@ -20,7 +22,7 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from sklearn_backprop import BackpropClassifier
+from sklearn_backprop import BackpropClassifier, LossCurveDisplay
 
 # %%
 # The data: customers of a made-up subscription service, and whether they
@@ -77,3 +79,15 @@ results = pd.DataFrame(search.cv_results_)[
 print(results.to_string(index=False), "\n")
 print(f"best: {search.best_params_}, test accuracy {search.score(X_test, y_test):.3f}")
 print("predictions:", search.predict(X_test.head(5)).tolist())
+
+# %%
+# The best model, refitted on the whole training set, keeps the loss of every
+# epoch in ``history_``; ``LossCurveDisplay`` draws it.
+best_net = search.best_estimator_.named_steps["net"]
+display = LossCurveDisplay.from_estimator(best_net, name="best model")
+best = search.best_params_
+display.ax_.set_title(
+    f"hidden_layer_sizes={best['net__hidden_layer_sizes']}, alpha={best['net__alpha']}"
+)
+display.figure_.tight_layout()
+show_or_save()

@@ -12,6 +12,7 @@ plane, with the training points on top, and its title gives the test accuracy.
 
 import matplotlib.pyplot as plt
 import numpy as np
+from _figures import show_or_save
 from sklearn.datasets import make_moons
 from sklearn.model_selection import train_test_split
 
@@ -77,7 +78,7 @@ for ax, (activation, model) in zip(axes, models.items(), strict=True):
     ax.set_xlabel("feature 0")
 axes[0].set_ylabel("feature 1")
 fig.tight_layout()
-plt.show()
+show_or_save()
 
 # %%
 # On this problem all three reach a similar accuracy; what differs is the shape

@@ -16,6 +16,7 @@ digits that ship with scikit-learn, for sigmoid ('logistic'), 'tanh' and
 
 import matplotlib.pyplot as plt
 import numpy as np
+from _figures import show_or_save
 from sklearn.datasets import load_digits
 from sklearn.model_selection import LearningCurveDisplay, ShuffleSplit, train_test_split
 from sklearn.pipeline import make_pipeline
@@ -70,7 +71,7 @@ for ax, activation in zip(axes, activations, strict=True):
         f"test accuracy {clf.score(X_test, y_test):.3f}"
     )
 fig.tight_layout()
-plt.show()
+show_or_save()
 
 # %%
 # The sigmoid network needs more epochs than the tanh and ReLU ones to get as
@@ -116,7 +117,7 @@ ax.legend(handles=ax.get_lines(), title="activation", loc="lower right")
 ax.set_ylabel("accuracy on held-out images")
 ax.set_title("Digits: accuracy against training-set size")
 fig.tight_layout()
-plt.show()
+show_or_save()
 
 # %%
 # With about 130 training images the networks already classify close to nine

@@ -14,6 +14,7 @@ target's units).
 import warnings
 
 import matplotlib.pyplot as plt
+from _figures import show_or_save
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_diabetes, make_friedman1
 from sklearn.exceptions import ConvergenceWarning
@@ -82,4 +83,4 @@ for ax, data_name in zip(axes, datasets, strict=True):
         ax.plot(network.loss_curve_, label=model_name)
     ax.set(title=data_name, xlabel="epoch", ylabel="training loss", yscale="log")
     ax.legend()
-plt.show()
+show_or_save()

@@ -6,10 +6,13 @@ The notebook's backpropagation step, through BackpropClassifier
 The notebook builds a 3-4-1 sigmoid network, draws its weights from a standard
 normal, runs one forward pass on two samples and applies one backpropagation
 update with learning rate 1, summing over the samples. Here the estimator
-performs that very update and the result is compared with the notebook's code.
+performs that very update and the result is compared with the notebook's code,
+in numbers and in a figure of what the step changed.
 """
 
+import matplotlib.pyplot as plt
 import numpy as np
+from _figures import show_or_save
 
 from sklearn_backprop import BackpropClassifier
 
@@ -71,3 +74,27 @@ notebook = [
 ours = [clf.coefs_[0], clf.intercepts_[0], clf.coefs_[1], clf.intercepts_[1]]
 difference = max(np.abs(a - b).max() for a, b in zip(ours, notebook, strict=True))
 print(f"Largest difference from the notebook's update: {difference:.1e}")
+
+# %%
+# What the step changed: every weight and bias before and after it, the
+# estimator's update as bars, the notebook's as dots on top of them.
+before = np.concatenate([weights1.ravel(), bias1, weights2.ravel(), bias2])
+after = {
+    "BackpropClassifier": np.concatenate([part.ravel() for part in ours]),
+    "the notebook": np.concatenate([part.ravel() for part in notebook]),
+}
+positions = np.arange(len(before))
+fig, ax = plt.subplots(figsize=(8, 3.6))
+ax.bar(positions, after["BackpropClassifier"] - before, label="BackpropClassifier's step")
+ax.plot(positions, after["the notebook"] - before, "o", color="black", label="the notebook's step")
+ax.axhline(0, color="grey", linewidth=0.8)
+sizes = np.array([weights1.size, bias1.size, weights2.size, bias2.size])
+starts = np.cumsum(sizes) - sizes
+for start in starts[1:]:
+    ax.axvline(start - 0.5, color="grey", linestyle=":")
+ax.set_xticks(starts + (sizes - 1) / 2, ["Weights1", "Bias1", "Weights2", "Bias2"])
+ax.set_ylabel("change made by the step")
+ax.set_title("One backpropagation step, parameter by parameter")
+ax.legend()
+fig.tight_layout()
+show_or_save()

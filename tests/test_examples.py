@@ -1,13 +1,20 @@
-"""Every example runs to completion and prints what it promises."""
+"""Every example runs to completion, prints what it promises and, with no
+display, saves its figures and says where."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*.py"))
+# examples/_figures.py is the examples' shared helper, not an example.
+EXAMPLES = sorted(
+    path
+    for path in (Path(__file__).parents[1] / "examples").glob("*.py")
+    if not path.name.startswith("_")
+)
 EXPECTED_OUTPUT = {
     "pandas_workflow.py": ["mean_test_score", "best: {", "test accuracy"],
     "plot_decision_surfaces.py": [
@@ -25,9 +32,15 @@ EXPECTED_OUTPUT = {
         "diabetes     BackpropRegressor (sigmoid)  test R²",
         "Friedman #1  MLPRegressor (relu)          test R²",
     ],
-    "quickstart.py": ["BackpropClassifier: test accuracy", "MLPClassifier: test accuracy"],
+    "quickstart.py": [
+        "BackpropClassifier: test accuracy",
+        "MLPClassifier: test accuracy",
+        "docs/benchmarks.md",
+    ],
     "seed_notebook.py": ["Weights1:", "Largest difference from the notebook's update"],
 }
+FIGURES = {"plot_digits_learning_curves.py": 2, "plot_regression.py": 2}  # the others: one
+SAVED = re.compile(r"^saved the figure to (.+\.png)$", re.MULTILINE)
 
 
 def test_every_example_is_checked():
@@ -35,16 +48,24 @@ def test_every_example_is_checked():
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
-def test_example_runs(path):
-    # Agg: the plotting examples' plt.show() returns at once, with no display.
+def test_example_runs(path, tmp_path):
+    # Agg, as on a machine with no display: plt.show() would draw nothing, so
+    # the example saves its figures, in the folder it runs in.
     result = subprocess.run(
         [sys.executable, str(path)],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
+        cwd=tmp_path,
         env={**os.environ, "MPLBACKEND": "Agg"},
     )
     assert result.returncode == 0, result.stderr
     for expected in EXPECTED_OUTPUT[path.name]:
         assert expected in result.stdout
+    saved = [Path(name) for name in SAVED.findall(result.stdout)]
+    assert len(saved) == FIGURES.get(path.name, 1), result.stdout
+    assert len(set(saved)) == len(saved), "a figure overwrote another"
+    for figure in saved:
+        assert figure.parent == tmp_path
+        assert figure.stat().st_size > 10_000  # a PNG with something drawn in it
