@@ -1,0 +1,105 @@
+# %%
+"""
+Dropout against a tuned L2 penalty on a wide network and little data
+====================================================================
+
+A network of 512 sigmoid units trained on 300 of scikit-learn's 8x8 digits
+(600 others are the test set)
+overfits: it has 38,000 weights for 300 images. Two regularisers fight
+that: ``dropout``, which silences a random share of the hidden units on
+every batch, and the L2 penalty ``alpha``. This example trains the same
+network with ``dropout`` 0, 0.2 and 0.5, and with the ``alpha`` that a grid
+search on the training images picks, for several seeds, and follows the
+test accuracy and log loss over the epochs (``X_val``: the test images,
+scored without dropout after every epoch).
+"""
+
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+from _figures import show_or_save
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, train_test_split
+
+from sklearn_backprop import BackpropClassifier
+
+SEEDS = range(3)
+EPOCHS = 150
+
+X, y = load_digits(return_X_y=True)
+X_train, X_test, y_train, y_test = train_test_split(
+    X / 16, y, train_size=300, test_size=600, stratify=y, random_state=0
+)
+
+
+def network(**params):
+    # Adam at 0.01 and a fixed number of epochs: enough to overfit without a regulariser.
+    return BackpropClassifier(
+        hidden_layer_sizes=(512,), learning_rate_init=0.01, max_iter=EPOCHS,
+        n_iter_no_change=np.inf, **params,
+    )  # fmt: skip
+
+
+def fit(**params):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # a fixed number of epochs
+        return network(**params).fit(X_train, y_train, X_val=X_test, y_val=y_test)
+
+
+# %%
+# The alpha a grid search picks
+# -----------------------------
+# Three-fold cross-validation on the 300 training images only, without dropout.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    search = GridSearchCV(network(random_state=0), {"alpha": [1e-4, 1e-2, 1e-1, 1.0]}, cv=3).fit(
+        X_train, y_train
+    )
+tuned_alpha = search.best_params_["alpha"]
+print(f"alpha picked by the grid search: {tuned_alpha}")
+
+# %%
+# Every setting, several seeds
+# ----------------------------
+settings = {
+    "dropout=0": {},
+    "dropout=0.2": {"dropout": 0.2},
+    "dropout=0.5": {"dropout": 0.5},
+    f"alpha={tuned_alpha}": {"alpha": tuned_alpha},
+}
+curves = {
+    name: [fit(random_state=seed, **params) for seed in SEEDS] for name, params in settings.items()
+}
+
+print("| setting | test accuracy | test log loss | best epoch's log loss (epoch) |")
+print("|---|---|---|---|")
+for name, fits in curves.items():
+    accuracy = [fitted.validation_scores_[-1] for fitted in fits]
+    loss = [fitted.validation_loss_curve_[-1] for fitted in fits]
+    best = [min(fitted.validation_loss_curve_) for fitted in fits]
+    best_epoch = [np.argmin(fitted.validation_loss_curve_) + 1 for fitted in fits]
+    print(
+        f"| {name} | {np.mean(accuracy):.3f} ± {np.std(accuracy):.3f} "
+        f"| {np.mean(loss):.3f} ± {np.std(loss):.3f} "
+        f"| {np.mean(best):.3f} ± {np.std(best):.3f} ({np.median(best_epoch):.0f}) |"
+    )
+
+# %%
+# Over the epochs
+# ---------------
+# The mean over the seeds; the band spans their lowest and highest values.
+fig, (loss_ax, accuracy_ax) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+epochs = np.arange(1, EPOCHS + 1)
+for name, fits in curves.items():
+    for ax, attribute in ((loss_ax, "validation_loss_curve_"), (accuracy_ax, "validation_scores_")):
+        values = np.array([getattr(fitted, attribute) for fitted in fits])
+        (line,) = ax.plot(epochs, values.mean(axis=0), label=name)
+        ax.fill_between(
+            epochs, values.min(axis=0), values.max(axis=0), alpha=0.2, color=line.get_color()
+        )
+loss_ax.set(xlabel="epoch", ylabel="test log loss", yscale="log", ylim=(0.2, 0.6))
+accuracy_ax.set(xlabel="epoch", ylabel="test accuracy", ylim=(0.85, 0.96))
+accuracy_ax.legend()
+show_or_save()
