@@ -209,7 +209,8 @@ def test_progress_bar_over_a_pipeline(iris, capsys, tmp_path):
     assert log.epochs_per_fit() == {(("Pipeline", "fit", 0), (*NET, 1)): [0, 1, 2]}
     output = capsys.readouterr().out
     assert len(bars(output, "Pipeline - fit-final-estimator | BackpropClassifier")) == 1
-    assert not hasattr(net, "_skl_callbacks")  # lent for the fit only
+    fit_quietly(net, X, y)  # the Pipeline lent its callbacks to the network for its fit only
+    assert len(log.lines()) == 3
 
 
 @needs_callbacks
@@ -259,13 +260,36 @@ def test_progress_bar_set_on_the_net_in_a_pipeline_is_refused(iris):
 
 
 @needs_callbacks
-def test_progress_bar_set_on_the_net_in_a_grid_search_fails_every_fit(iris):
+@pytest.mark.parametrize("in_pipeline", [False, True], ids=["net", "pipeline"])
+def test_progress_bar_set_below_a_grid_search_fails_every_fit(iris, in_pipeline):
     X, y = iris
-    net = BackpropClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0)
-    search = GridSearchCV(net.set_callbacks(progress_bar()), {"alpha": [1e-4, 1e-2]}, cv=2)
+    estimator = BackpropClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0)
+    if in_pipeline:
+        estimator = Pipeline([("scale", StandardScaler()), ("net", estimator)])
+    grid = {f"{'net__' if in_pipeline else ''}alpha": [1e-4, 1e-2]}
+    search = GridSearchCV(estimator.set_callbacks(progress_bar()), grid, cv=2)
     # GridSearchCV catches each fit's TypeError and reports them together.
-    with pytest.raises(ValueError, match=r"(?s)All the 4 fits failed.*auto-propagated callbacks"):
+    name = type(estimator).__name__
+    message = rf"(?s)All the 4 fits failed.*\({name}\) of a meta-estimator \(GridSearchCV\)"
+    with pytest.raises(ValueError, match=message):
         fit_quietly(search, X, y)
+
+
+@needs_callbacks
+def test_scoring_monitor_on_the_net_in_a_pipeline_scores_what_the_net_is_given(iris):
+    from sklearn.callback import ScoringMonitor
+
+    X, y = iris
+    monitor = ScoringMonitor(scoring="accuracy")
+    params = dict(hidden_layer_sizes=(5,), learning_rate_init=0.05, random_state=0, tol=0)
+    net = BackpropClassifier(max_iter=3, **params).set_callbacks(monitor)
+    pipe = Pipeline([("scale", StandardScaler()), ("net", net)])
+    X_shifted = X + 5  # the network scores 2/3 on it scaled back, 1/3 as it is
+    fit_quietly(pipe, X_shifted, y)
+    log = monitor.get_logs().data_as_pandas
+    epochs = log[log["task_name"] == "epoch"]
+    assert list(epochs["task_id"]) == [0, 1, 2]
+    assert epochs["accuracy"].iloc[-1] == pipe.score(X_shifted, y) != net.score(X_shifted, y)
 
 
 @needs_callbacks
