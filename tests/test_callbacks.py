@@ -245,6 +245,21 @@ def test_progress_bar_over_a_grid_search(iris, capsys, tmp_path, n_jobs, in_pipe
 
 
 @needs_callbacks
+def test_progress_bar_by_default_has_no_bars_inside_a_searched_pipeline(iris, capsys):
+    pytest.importorskip("rich")
+    from sklearn.callback import ProgressBar
+
+    X, y = iris
+    net = BackpropClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0)
+    pipe = Pipeline([("scale", StandardScaler()), ("net", net)])
+    search = GridSearchCV(pipe, {"net__alpha": [1e-4, 1e-2]}, cv=2)
+    fit_quietly(search.set_callbacks(ProgressBar()), X, y)  # max_propagation_depth=1
+    output = capsys.readouterr().out
+    assert len(bars(output, "Pipeline")) == 5
+    assert bars(output, "BackpropClassifier") == []
+
+
+@needs_callbacks
 def test_progress_bar_set_on_the_net_in_a_pipeline_is_refused(iris):
     X, y = iris
     net = BackpropClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0)
