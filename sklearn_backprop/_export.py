@@ -47,7 +47,7 @@ def to_onnx(clf, X_sample, *, target_opset=None):
     >>> from sklearn.datasets import load_iris
     >>> from sklearn_backprop import BackpropClassifier, BackpropRegressor, to_onnx
     >>> X, y = load_iris(return_X_y=True)
-    >>> clf = BackpropClassifier(solver="lbfgs", max_iter=50, random_state=0).fit(X, y)
+    >>> clf = BackpropClassifier(solver="lbfgs", max_iter=500, random_state=0).fit(X, y)
     >>> model = to_onnx(clf, X[:1])
     >>> [output.name for output in model.graph.output]
     ['label', 'probabilities']
@@ -75,7 +75,7 @@ def register_onnx_converter():
     >>> from sklearn.datasets import load_iris
     >>> from sklearn_backprop import BackpropClassifier, register_onnx_converter
     >>> X, y = load_iris(return_X_y=True)
-    >>> clf = BackpropClassifier(solver="lbfgs", max_iter=50, random_state=0).fit(X, y)
+    >>> clf = BackpropClassifier(solver="lbfgs", max_iter=500, random_state=0).fit(X, y)
     >>> register_onnx_converter()
     >>> model = skl2onnx.to_onnx(clf, X[:1].astype("float32"))
     >>> [output.name for output in model.graph.output]
