@@ -59,7 +59,7 @@ def on_cluster(n_rows, iterations):
 
     with (
         distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                 host="127.0.0.1", dashboard_address=None) as cluster,
+                                 host="127.0.0.1", dashboard_address=":0") as cluster,
         distributed.Client(cluster) as client,
     ):  # fmt: skip
         parts = [dask.delayed(make_chunk)(i, rows) for i, rows in enumerate(chunk_sizes(n_rows))]

@@ -38,7 +38,7 @@ def main():
     local_seconds = time.perf_counter() - started
     with (
         distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                 dashboard_address=None, host="127.0.0.1") as cluster,
+                                 dashboard_address=":0", host="127.0.0.1") as cluster,
         distributed.Client(cluster),
     ):  # fmt: skip
         started = time.perf_counter()

@@ -19,10 +19,11 @@ CHUNK = 40  # rows per chunk: 120 rows make three chunks, spread over two worker
 
 
 def local_cluster():
-    # Loopback only, no dashboard; worker processes, so the chunks really live elsewhere.
+    # Loopback only; worker processes, so the chunks really live elsewhere. The
+    # dashboard on a free port: None still binds 8787, which another cluster may hold.
     return distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address=":0",
     )  # fmt: skip
 
 
