@@ -116,6 +116,15 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
             raise ValueError("sample_weight_val was given without X_val and y_val.")
         return None if X_val is None else (X_val, y_val, sample_weight_val)
 
+    def _partial_fit_is_possible(self):
+        """What ``available_if`` asks before offering ``partial_fit``."""
+        if self.solver == "lbfgs":
+            raise AttributeError(
+                "partial_fit needs a stochastic solver ('sgd' or 'adam'); "
+                "'lbfgs' always works on the whole data set."
+            )
+        return True
+
     def _check_partial_fit(self):
         if self.early_stopping:
             raise ValueError(

@@ -315,15 +315,7 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
         validation = self._validation_arguments(X_val, y_val, sample_weight_val)
         return self._fit(X, y, sample_weight, validation=validation, incremental=False)
 
-    def _partial_fit_is_possible(self):
-        if self.solver == "lbfgs":
-            raise AttributeError(
-                "partial_fit needs a stochastic solver ('sgd' or 'adam'); "
-                "'lbfgs' always works on the whole data set."
-            )
-        return True
-
-    @available_if(_partial_fit_is_possible)
+    @available_if(BackpropEstimator._partial_fit_is_possible)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Run one epoch over (X, y), continuing from the current weights.
