@@ -23,12 +23,13 @@ from ._compat import Interval, Options, StrOptions
 from ._dask_input import is_dask_collection
 from ._data import hold_out, prepare
 from ._device import check_same_namespace, input_namespace, location, move_classes, move_weights
+from ._dropout import DropoutSampler
 from ._fastpaths import pack
 from ._history import FitObserver, history_frame, reset_history, start_call
 from ._lbfgs import train_lbfgs
 from ._losses import loss_value
 from ._network import init_params, loss_and_gradients, network_output
-from ._training import DropoutSampler, TrainingSettings, mini_batch_run, train_epochs
+from ._training import TrainingSettings, mini_batch_run, train_epochs
 from ._version import VersionedPickleMixin
 from ._warn import warn_at_caller
 from ._xp import namespace, numpy_dtype, to_numpy

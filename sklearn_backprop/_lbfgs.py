@@ -66,12 +66,8 @@ def train_lbfgs(X, Y, sample_weight, params, *, gradient, settings, observer, wo
     (``_distributed``): no buffers of X's size on this machine then.
     """
     n_layers = len(params) // 2
-    if workspace:
-        workspace = Workspace.for_params(
-            params[:n_layers], X.shape[0], params[0].dtype, gather=False
-        )
-    else:
-        workspace = None
+    shape = (params[:n_layers], X.shape[0], params[0].dtype)
+    workspace = Workspace.for_params(*shape, gather=False) if workspace else None
 
     def loss_and_gradient(vector):
         current = _from_vector(vector, params)

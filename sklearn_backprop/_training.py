@@ -14,12 +14,12 @@ from numbers import Integral
 
 import numpy as np
 
+from ._dropout import dropout_rates
 from ._fastpaths import Workspace, gather_rows, packed_step
 from ._interrupt import sigint_as_flag
-from ._network import DropoutMasks
 from ._optimizers import SGD, Adam
 from ._warn import warn_at_caller
-from ._xp import all_finite, copy, device_of, namespace, uniform_sampler
+from ._xp import all_finite, copy, device_of, namespace
 
 
 class TrainingDivergedError(ValueError):
@@ -86,10 +86,9 @@ class TrainingSettings:
                 f"{params['hidden_layer_sizes']!r}."
             )
         settings["hidden_layer_sizes"] = tuple(int(size) for size in sizes)
-        settings["dropout"] = _dropout_rates(settings["dropout"], len(sizes))
-        if settings["solver"] == "lbfgs" and max(
-            *settings["dropout"], settings["input_dropout"], 0
-        ):
+        settings["dropout"] = dropout_rates(settings["dropout"], len(sizes))
+        dropping = any(settings["dropout"]) or settings["input_dropout"] > 0
+        if settings["solver"] == "lbfgs" and dropping:
             raise ValueError(
                 "dropout and input_dropout need solver='sgd' or 'adam': L-BFGS needs a "
                 "deterministic objective, and dropout draws new masks for every batch."
@@ -125,46 +124,6 @@ class TrainingSettings:
                 f"using batches of {n_samples}."
             )
         return min(self.batch_size, n_samples)
-
-
-def _dropout_rates(dropout, n_hidden):
-    """One dropout rate per hidden layer from ``dropout`` (a rate, or one per layer), checked."""
-    given = dropout
-    if isinstance(dropout, str):
-        raise ValueError(f"dropout must be a number or a list of numbers, got {given!r}.")
-    rates = list(dropout) if np.iterable(dropout) else [dropout] * n_hidden
-    try:
-        rates = [float(rate) for rate in rates]
-    except (TypeError, ValueError):
-        raise ValueError(f"dropout must hold numbers, got {given!r}.") from None
-    if len(rates) != n_hidden:
-        raise ValueError(
-            f"dropout has {len(rates)} rate(s) for {n_hidden} hidden layer(s): give one "
-            "rate for all, or one per hidden layer."
-        )
-    if not all(0 <= rate < 1 for rate in rates):  # NaN fails too
-        raise ValueError(f"dropout rates must be in [0, 1), got {given!r}.")
-    return tuple(rates)
-
-
-class DropoutSampler:
-    """Draws each batch's dropout masks from the fit's random state, where the weights live."""
-
-    def __init__(self, rates, rng, coefs):
-        self.rates, self.keep = rates, [1.0 - rate for rate in rates]
-        self.widths = [coef.shape[0] for coef in coefs]  # each layer's input
-        self.xp, self.dtype = namespace(coefs[0]), coefs[0].dtype
-        self.uniform = uniform_sampler(self.xp, rng, device_of(coefs[0]))
-
-    def draw(self, n_rows):
-        masks = []
-        for rate, keep, width in zip(self.rates, self.keep, self.widths, strict=True):
-            if rate == 0:
-                masks.append(None)
-                continue
-            kept = self.uniform((n_rows, width), self.dtype) >= rate
-            masks.append(self.xp.astype(kept, self.dtype) * (1.0 / keep))
-        return DropoutMasks(masks, self.keep)
 
 
 class Observer:

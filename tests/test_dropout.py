@@ -8,8 +8,8 @@ from sklearn.metrics import log_loss
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_backprop import BackpropClassifier, BackpropRegressor
+from sklearn_backprop._dropout import DropoutSampler
 from sklearn_backprop._network import DropoutMasks, loss_and_gradients
-from sklearn_backprop._training import DropoutSampler
 from sklearn_backprop._xp import to_numpy
 
 from ._helpers import TARGET_KINDS, make_network, make_problem, quiet
