@@ -229,3 +229,36 @@ def test_a_worker_lost_mid_fit_loses_nothing():
         assert not watcher.is_alive()  # the kill happened, mid-fit
         assert model.n_iter_ > 5
     assert_same_model(expected, model)
+
+
+def test_a_dask_dataframe_and_series_train_as_their_numpy_values(client):
+    dd = pytest.importorskip("dask.dataframe")
+    pd = pytest.importorskip("pandas")
+    X, y, _ = data("binary")
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    model = BackpropClassifier(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=10, random_state=0)
+    in_memory = quiet_fit(model, frame, y)
+    on_cluster = quiet_fit(
+        BackpropClassifier(**model.get_params()),
+        dd.from_pandas(frame, npartitions=3), dd.from_pandas(pd.Series(y), npartitions=3),
+    )  # fmt: skip
+    assert_same_model(in_memory, on_cluster)
+    np.testing.assert_array_equal(on_cluster.feature_names_in_, ["a", "b", "c", "d"])
+
+
+def test_callbacks_see_each_iteration_as_an_epoch(client):
+    from sklearn_backprop._callbacks import CALLBACKS_AVAILABLE
+
+    if not CALLBACKS_AVAILABLE:
+        pytest.skip("sklearn.callback needs scikit-learn >= 1.9")
+    from .test_callbacks import Recorder
+
+    X, y, _ = data("binary")
+    recorder = Recorder(stop_after=4)
+    model = BackpropClassifier(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=25, random_state=0)
+    on_cluster = quiet_fit(model.set_callbacks(recorder), *chunked(X, y))
+    ends = recorder.epochs("end")
+    assert [call[2] for call in ends[:4]] == [0, 1, 2, 3]
+    assert on_cluster.n_iter_ == 4  # the callback's request stopped the cluster's L-BFGS
+    reference = quiet_fit(BackpropClassifier(**{**model.get_params(), "max_iter": 4}), X, y)
+    assert_same_model(reference, on_cluster)
