@@ -14,6 +14,9 @@ def _pyplot():
     return plt
 
 
+_LOSS_LABELS = {"train_loss": "training loss", "validation_loss": "validation loss"}
+
+
 class LossCurveDisplay:
     """Training loss, validation loss and validation score per epoch.
 
@@ -86,8 +89,7 @@ class LossCurveDisplay:
             _, ax = plt.subplots()
         epochs = self.history["epoch"].to_numpy()
         self.lines_ = {}
-        for column, label in [("train_loss", "training loss"),
-                              ("validation_loss", "validation loss")]:  # fmt: skip
+        for column, label in _LOSS_LABELS.items():
             values = self.history[column].to_numpy()
             if not np.isnan(values).all():
                 (self.lines_[column],) = ax.plot(epochs, values, label=label)
