@@ -8,6 +8,7 @@ observer's business). They know nothing about estimators or input validation.
 """
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from functools import partial
 from numbers import Integral
@@ -147,26 +148,16 @@ class Observer:
     def epoch_end(self, train_loss, validation_loss, validation_score, seconds, learning_rate):
         return False
 
+    @contextmanager
     def listening(self):
-        return _Listening(self)
+        """Within the block, Ctrl-C sets ``interrupted`` instead of raising (``_interrupt``)."""
+        with sigint_as_flag() as interrupt:
+            self._interrupt = interrupt
+            yield self
 
     @property
     def interrupted(self):
         return self._interrupt is not None and self._interrupt.requested
-
-
-class _Listening:
-    """Ctrl-C sets the observer's flag instead of raising, while the loop runs (``_interrupt``)."""
-
-    def __init__(self, observer):
-        self.observer, self.context = observer, sigint_as_flag()
-
-    def __enter__(self):
-        self.observer._interrupt = self.context.__enter__()
-        return self.observer
-
-    def __exit__(self, *exc_info):
-        return self.context.__exit__(*exc_info)
 
 
 class StoppingRule:
