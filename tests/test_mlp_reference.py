@@ -174,6 +174,28 @@ def test_multi_target_regression_trains_the_weights_of_mlpregressor(solver):
     assert ours.predict(X).shape == (300, 3)
 
 
+@pytest.mark.parametrize("alpha", [0.0, 1.0])
+def test_multi_target_loss_curve_against_mlpregressors(alpha):
+    # What the user guide states: MLPRegressor reports the squared error
+    # averaged over the k targets plus the same L2 penalty p, so its epoch loss
+    # is (ours - p) / k + p; ours / k only where alpha=0. One batch per epoch:
+    # p is that of the weights the epoch starts from.
+    X, y = _regression_data(n_targets=3)
+    settings = dict(
+        solver="sgd", activation="relu", hidden_layer_sizes=(7, 5), alpha=alpha,
+        batch_size=X.shape[0], learning_rate_init=0.01, random_state=3,
+    )  # fmt: skip
+    ours, reference = BackpropRegressor(**settings), MLPRegressor(**settings)
+    ours.partial_fit(X, y)
+    reference.partial_fit(X, y)
+    for _ in range(4):
+        penalty = 0.5 * alpha * sum(np.sum(coef**2) for coef in ours.coefs_) / X.shape[0]
+        ours.partial_fit(X, y)
+        reference.partial_fit(X, y)
+        expected = (ours.loss_curve_[-1] - penalty) / y.shape[1] + penalty
+        np.testing.assert_allclose(reference.loss_curve_[-1], expected, rtol=1e-10)
+
+
 def test_regression_early_stopping_matches_mlpregressor():
     X, y = _regression_data()
     ours, reference = _fit_both_regressors(
