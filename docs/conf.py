@@ -86,8 +86,6 @@ sphinx_gallery_conf = {
     # Stop the build if an example raises.
     "abort_on_example_error": True,
     "show_memory": False,
-    # examples/_figures.py is the examples' shared helper, not an example.
-    "ignore_pattern": r"(^|[\\/])_\w*\.py$",
 }
 
 # -- HTML -------------------------------------------------------------------

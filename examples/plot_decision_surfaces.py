@@ -10,9 +10,10 @@ Each panel shades the predicted probability of the orange class over the
 plane, with the training points on top, and its title gives the test accuracy.
 """
 
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
-from _figures import show_or_save
 from sklearn.datasets import make_moons
 from sklearn.model_selection import train_test_split
 
@@ -78,8 +79,19 @@ for ax, (activation, model) in zip(axes, models.items(), strict=True):
     ax.set_xlabel("feature 0")
 axes[0].set_ylabel("feature 1")
 fig.tight_layout()
-show_or_save()
 
 # %%
 # On this problem all three reach a similar accuracy; what differs is the shape
 # of the boundary away from the data, where the network has to extrapolate.
+
+# %%
+# Show the figures in a window; where none can open (Matplotlib's Agg backend,
+# on a server or in CI), ``plt.show()`` would draw nothing, so save them as PNG
+# files in the current folder instead.
+if plt.get_backend().lower() == "agg":
+    for number in plt.get_fignums():
+        path = Path(f"{Path(__file__).stem}_figure_{number}.png").resolve()
+        plt.figure(number).savefig(path)
+        print(f"saved the figure to {path}")
+else:
+    plt.show()

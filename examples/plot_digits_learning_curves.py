@@ -14,9 +14,10 @@ digits that ship with scikit-learn, for sigmoid ('logistic'), 'tanh' and
   the cross-validated accuracy grows with the number of training images.
 """
 
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
-from _figures import show_or_save
 from sklearn.datasets import load_digits
 from sklearn.model_selection import LearningCurveDisplay, ShuffleSplit, train_test_split
 from sklearn.pipeline import make_pipeline
@@ -71,7 +72,6 @@ for ax, activation in zip(axes, activations, strict=True):
         f"test accuracy {clf.score(X_test, y_test):.3f}"
     )
 fig.tight_layout()
-show_or_save()
 
 # %%
 # The sigmoid network needs more epochs than the tanh and ReLU ones to get as
@@ -117,10 +117,21 @@ ax.legend(handles=ax.get_lines(), title="activation", loc="lower right")
 ax.set_ylabel("accuracy on held-out images")
 ax.set_title("Digits: accuracy against training-set size")
 fig.tight_layout()
-show_or_save()
 
 # %%
 # With about 130 training images the networks already classify close to nine
 # held-out digits in ten correctly, and every doubling of the training set still
 # helps; on the whole set the three activations end within two points of each
 # other.
+
+# %%
+# Show the figures in a window; where none can open (Matplotlib's Agg backend,
+# on a server or in CI), ``plt.show()`` would draw nothing, so save them as PNG
+# files in the current folder instead.
+if plt.get_backend().lower() == "agg":
+    for number in plt.get_fignums():
+        path = Path(f"{Path(__file__).stem}_figure_{number}.png").resolve()
+        plt.figure(number).savefig(path)
+        print(f"saved the figure to {path}")
+else:
+    plt.show()

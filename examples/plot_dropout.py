@@ -15,10 +15,10 @@ scored without dropout after every epoch).
 """
 
 import warnings
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
-from _figures import show_or_save
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, train_test_split
@@ -102,4 +102,15 @@ for name, fits in curves.items():
 loss_ax.set(xlabel="epoch", ylabel="test log loss", yscale="log", ylim=(0.2, 0.6))
 accuracy_ax.set(xlabel="epoch", ylabel="test accuracy", ylim=(0.85, 0.96))
 accuracy_ax.legend()
-show_or_save()
+
+# %%
+# Show the figures in a window; where none can open (Matplotlib's Agg backend,
+# on a server or in CI), ``plt.show()`` would draw nothing, so save them as PNG
+# files in the current folder instead.
+if plt.get_backend().lower() == "agg":
+    for number in plt.get_fignums():
+        path = Path(f"{Path(__file__).stem}_figure_{number}.png").resolve()
+        plt.figure(number).savefig(path)
+        print(f"saved the figure to {path}")
+else:
+    plt.show()
