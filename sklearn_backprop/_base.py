@@ -166,7 +166,8 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
 
         ``prepare``: ``_data.prepare``, or ``_distributed``'s for data on a cluster.
         """
-        fitted = resume and hasattr(self, "n_outputs_")  # not weights set by hand
+        fitted_names = ["n_outputs_", *self._new_targets().fitted_attributes()]  # classes_, ...
+        fitted = resume and all(hasattr(self, name) for name in fitted_names)  # not set by hand
         targets = self._model_targets() if fitted else self._new_targets()
         data = prepare(
             self, X, y, sample_weight, validation, targets,

@@ -7,6 +7,7 @@ splits early stopping's validation set off the training data.
 
 from dataclasses import dataclass
 
+import numpy as np
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
@@ -57,6 +58,7 @@ def prepare(estimator, X, y, sample_weight, validation, targets, *, dtype, reset
     ``estimator``, as scikit-learn's ``validate_data`` does.
     """
     X, y = _validated(estimator, X, y, targets, dtype, reset)
+    check_input_scale(X)
     if learn:
         targets.learn(y, classes)
     else:
@@ -107,3 +109,20 @@ def hold_out(train, fraction, rng, stratify):
     if sample_weight is not None:
         check_split_weights(sample_weight, sample_weight_val)
     return DataSet(X, Y, sample_weight), DataSet(X_val, Y_val, sample_weight_val)
+
+
+def check_input_scale(X):
+    """Refuse features so large that a sum of them with weights of order 1 overflows.
+
+    Such products saturate every unit (a sigmoid's output is then exactly 0 or
+    1, its gradient 0): the fit would succeed and learn nothing.
+    """
+    largest = max(abs(float(X.max())), abs(float(X.min())))
+    limit = float(np.finfo(X.dtype).max)
+    if largest * X.shape[1] > limit:
+        raise ValueError(
+            f"X holds values up to {largest:.3g}: a sum of its {X.shape[1]} feature(s) with "
+            f"weights of order 1 overflows {X.dtype} (largest {limit:.3g}), and the network's "
+            "units would saturate and learn nothing. Scale the input (e.g. with "
+            "StandardScaler)."
+        )

@@ -112,6 +112,36 @@ def test_weighted_training_matches_mlpclassifier():
     _assert_same_training(ours, reference, rtol=1e-10, compare_loss_curve=False)
 
 
+def _set_weights_as_sklearns_test_fit(model):
+    """The attributes scikit-learn's own test_mlp.py test_fit sets by hand: no classes_."""
+    model.coefs_ = [np.array([[0.1, 0.2], [0.3, 0.1], [0.5, 0.0]]), np.array([[0.1], [0.2]])]
+    model.intercepts_ = [np.array([0.1, 0.1]), np.array([1.0])]
+    model.n_outputs_, model.n_layers_, model.n_features_in_ = 1, 3, 3
+    model.n_iter_, model.t_, model.learning_rate_ = 0, 0, 0.1
+    model.out_activation_ = "logistic"
+    model.best_loss_, model.loss_curve_, model._no_improvement_count = np.inf, [], 0
+    model._coef_velocity = [np.zeros_like(coef) for coef in model.coefs_]
+    model._intercept_velocity = [np.zeros_like(bias) for bias in model.intercepts_]
+
+
+def test_partial_fit_trains_weights_set_by_hand_as_mlpclassifier_does():
+    X, y = np.array([[0.6, 0.8, 0.7]]), np.array([0])
+    settings = dict(
+        solver="sgd", learning_rate_init=0.1, alpha=0.1, activation="logistic",
+        random_state=1, max_iter=1, hidden_layer_sizes=2, momentum=0,
+    )  # fmt: skip
+    ours, reference = BackpropClassifier(**settings), MLPClassifier(**settings)
+    for model in (ours, reference):
+        _set_weights_as_sklearns_test_fit(model)
+        model.partial_fit(X, y, classes=[0, 1])
+    np.testing.assert_array_equal(ours.classes_, [0, 1])
+    _assert_same_training(ours, reference, rtol=1e-10, compare_loss_curve=False)
+    # scikit-learn's worked example: one step from the weights set above.
+    np.testing.assert_allclose(ours.coefs_[1], [[0.04706], [0.154089]], atol=1e-3)
+    np.testing.assert_allclose(ours.intercepts_[1], [0.9235], atol=1e-3)
+    np.testing.assert_allclose(ours.predict_proba(X)[0, 1], 0.739, atol=1e-3)
+
+
 # -- BackpropRegressor against MLPRegressor ------------------------------------
 
 MLP_HAS_POISSON = "loss" in inspect.signature(MLPRegressor).parameters
@@ -172,6 +202,28 @@ def test_multi_target_regression_trains_the_weights_of_mlpregressor(solver):
     ours, reference = _fit_both_regressors(X, y, solver=solver, activation="relu")
     _assert_same_training(ours, reference, rtol=1e-10, compare_loss_curve=False)
     assert ours.predict(X).shape == (300, 3)
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1.0])
+def test_multi_target_loss_curve_against_mlpregressors(alpha):
+    # What the user guide states: MLPRegressor reports the squared error
+    # averaged over the k targets plus the same L2 penalty p, so its epoch loss
+    # is (ours - p) / k + p; ours / k only where alpha=0. One batch per epoch:
+    # p is that of the weights the epoch starts from.
+    X, y = _regression_data(n_targets=3)
+    settings = dict(
+        solver="sgd", activation="relu", hidden_layer_sizes=(7, 5), alpha=alpha,
+        batch_size=X.shape[0], learning_rate_init=0.01, random_state=3,
+    )  # fmt: skip
+    ours, reference = BackpropRegressor(**settings), MLPRegressor(**settings)
+    ours.partial_fit(X, y)
+    reference.partial_fit(X, y)
+    for _ in range(4):
+        penalty = 0.5 * alpha * sum(np.sum(coef**2) for coef in ours.coefs_) / X.shape[0]
+        ours.partial_fit(X, y)
+        reference.partial_fit(X, y)
+        expected = (ours.loss_curve_[-1] - penalty) / y.shape[1] + penalty
+        np.testing.assert_allclose(reference.loss_curve_[-1], expected, rtol=1e-10)
 
 
 def test_regression_early_stopping_matches_mlpregressor():

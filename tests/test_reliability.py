@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from sklearn.model_selection import GridSearchCV
 
-from sklearn_backprop import BackpropClassifier, InconsistentVersionWarning
+from sklearn_backprop import BackpropClassifier, BackpropRegressor, InconsistentVersionWarning
 
 from ._helpers import quiet
 
@@ -312,6 +312,42 @@ class TestMoreBadInput:
         Y = np.stack([np.arange(20) % 2, np.arange(20) % 3 == 0], axis=1).astype(int) * 2
         with pytest.raises(ValueError, match="must hold only 0 and 1"):
             BackpropClassifier().fit(X, Y)
+
+
+class TestFeaturesNearTheFloatMaximum:
+    """Products with weights of order 1 overflow: the units saturate and learn nothing."""
+
+    OVERFLOW = "a sum of its 3 feature.*overflows float.*Scale the input"
+
+    @staticmethod
+    def huge_problem(dtype=np.float64):
+        rng = np.random.RandomState(0)
+        X = (np.finfo(dtype).max * rng.uniform(size=(20, 3))).astype(dtype)
+        return X, np.arange(20) % 2
+
+    @pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+    @pytest.mark.parametrize("head", [BackpropClassifier, BackpropRegressor])
+    def test_fit_refuses_it(self, head, solver):
+        X, y = self.huge_problem()
+        model = head(solver=solver, max_iter=5)
+        with pytest.raises(ValueError, match=self.OVERFLOW):
+            model.fit(X, y)
+        assert not hasattr(model, "coefs_")  # the failed fit left it unfitted
+
+    @pytest.mark.parametrize("dtype", [np.float32, np.float64])
+    def test_partial_fit_refuses_it_and_keeps_the_model(self, iris, dtype):
+        X, y = iris
+        clf = BackpropClassifier(random_state=0).partial_fit(X.astype(dtype), y, classes=[0, 1, 2])
+        before = [coef.copy() for coef in clf.coefs_]
+        X_huge, _ = self.huge_problem(dtype)
+        with pytest.raises(ValueError, match=self.OVERFLOW.replace("3", "4")):
+            clf.partial_fit(np.hstack([X_huge[:3], X_huge[:3, :1]]), y[:3])
+        for kept, coef in zip(before, clf.coefs_, strict=True):
+            np.testing.assert_array_equal(kept, coef)
+
+    def test_large_features_whose_sums_are_finite_still_train(self):
+        X, y = self.huge_problem()
+        quiet(BackpropClassifier(max_iter=2).fit, X / np.finfo(float).max * 1e300, y)
 
 
 def test_lbfgs_converging_at_once_still_reports_its_loss(iris):
