@@ -61,6 +61,7 @@ SHARED_CONSTRAINTS = {
     "on_interrupt": [StrOptions({"raise", "stop"})],
     "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
     "input_dropout": [Interval(Real, 0, 1, closed="left")],
+    "mlp_parity": ["boolean"],
 }
 
 

@@ -146,6 +146,13 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
     input_dropout : float, default=0.0
         The same for the input features, in [0, 1).
 
+    mlp_parity : bool, default=False
+        If True, the estimator is a drop-in for MLPClassifier: it trains the
+        same weights at the same settings, with none of the data handling that
+        this package adds by default (DataFrame columns encoded, inputs and
+        regression targets standardized, its stopping rule). Use it to
+        reproduce an MLP exactly; leave it False for a good model by default.
+
     Attributes
     ----------
     classes_ : array of shape (n_classes,)
@@ -246,7 +253,7 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
         warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False,
         validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10,
         max_fun=15000, class_weight=None, on_interrupt="raise",
-        dropout=0.0, input_dropout=0.0,
+        dropout=0.0, input_dropout=0.0, mlp_parity=False,
     ):  # fmt: skip
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -276,6 +283,7 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
         self.on_interrupt = on_interrupt
         self.dropout = dropout
         self.input_dropout = input_dropout
+        self.mlp_parity = mlp_parity
 
     def _new_targets(self):
         return ClassLabels(self.class_weight)

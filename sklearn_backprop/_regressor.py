@@ -141,6 +141,13 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
     input_dropout : float, default=0.0
         The same for the input features, in [0, 1).
 
+    mlp_parity : bool, default=False
+        If True, the estimator is a drop-in for MLPRegressor: it trains the
+        same weights at the same settings, with none of the data handling that
+        this package adds by default (DataFrame columns encoded, inputs and
+        regression targets standardized, its stopping rule). Use it to
+        reproduce an MLP exactly; leave it False for a good model by default.
+
     Attributes
     ----------
     coefs_ : list of ndarray
@@ -235,7 +242,7 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False,
         validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10,
         max_fun=15000, on_interrupt="raise",
-        dropout=0.0, input_dropout=0.0,
+        dropout=0.0, input_dropout=0.0, mlp_parity=False,
     ):  # fmt: skip
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -264,6 +271,7 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         self.on_interrupt = on_interrupt
         self.dropout = dropout
         self.input_dropout = input_dropout
+        self.mlp_parity = mlp_parity
 
     def _new_targets(self):
         return RegressionTargets(self.loss)

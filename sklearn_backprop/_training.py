@@ -75,6 +75,7 @@ class TrainingSettings:
     on_interrupt: str
     dropout: object
     input_dropout: float
+    mlp_parity: bool
 
     @classmethod
     def from_params(cls, params):
