@@ -5,10 +5,12 @@ lives; the result is a Dask array (a Dask scalar for ``score``) that nothing
 gathers until the user computes it.
 """
 
+from functools import wraps
+
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._cluster_data import as_dask_array, check_chunks, cluster_client
+from ._dask_arrays import as_dask_array, check_chunks, cluster_client, is_dask_collection
 
 
 def _input(estimator, X):
@@ -98,3 +100,18 @@ def on_cluster(estimator, method, X, *args, **kwargs):
     if method == "score":
         return score_on_cluster(estimator, X, *args, **kwargs)
     return predict_on_cluster(estimator, method, X, *args, **kwargs)
+
+
+def dask_aware(method):
+    """``method(self, X, ...)``, computed chunk by chunk on the cluster when X is a Dask collection.
+
+    The result is then a lazy Dask collection (a Dask scalar for ``score``).
+    """
+
+    @wraps(method)
+    def dispatching(self, X, *args, **kwargs):
+        if is_dask_collection(X):
+            return on_cluster(self, method.__name__, X, *args, **kwargs)
+        return method(self, X, *args, **kwargs)
+
+    return dispatching

@@ -6,10 +6,12 @@ from sklearn.base import RegressorMixin
 from sklearn.utils import check_array
 from sklearn.utils.metaestimators import available_if
 
-from ._base import SHARED_CONSTRAINTS, BackpropEstimator, check_finite_output
+from ._base import SHARED_CONSTRAINTS, BackpropEstimator
 from ._compat import StrOptions, _fit_context
-from ._dask_input import dask_aware, is_dask_collection
+from ._dask_arrays import is_dask_collection
+from ._dask_predict import dask_aware
 from ._losses import OUTPUT_ACTIVATIONS
+from ._network import check_finite_output
 from ._targets import RegressionTargets
 from ._training import LBFGS_REMEDY, REMEDY, TrainingDivergedError
 from ._xp import namespace, to_numpy
