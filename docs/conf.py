@@ -88,6 +88,10 @@ sphinx_gallery_conf = {
     "show_memory": False,
 }
 
+# The right-hand "On this page" list names a method by itself (fit()), not as
+# BackpropClassifier.fit(): the page is the class's, and the sidebar is narrow.
+toc_object_entries_show_parents = "hide"
+
 # -- HTML -------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = f"sklearn-backprop {release}"

@@ -63,15 +63,15 @@ for ax, activation in zip(axes, activations, strict=True):
         random_state=0,
     ).fit(X_train, y_train, X_val=X_val, y_val=y_val)
     display = LossCurveDisplay.from_estimator(clf, ax=ax, name=f"activation='{activation}'")
-    # The curves leave the right-hand middle of each panel free for the legend.
-    display.ax_.legend(handles=list(display.lines_.values()), loc="center right")
+    display.ax_.get_legend().remove()  # one legend for the three panels, below them
     best_epoch = int(np.argmax(clf.validation_scores_)) + 1
     print(
         f"{activation:>8}: {clf.n_iter_} epochs, best validation accuracy "
         f"{clf.best_validation_score_:.3f} at epoch {best_epoch}, "
         f"test accuracy {clf.score(X_test, y_test):.3f}"
     )
-fig.tight_layout()
+fig.legend(handles=list(display.lines_.values()), loc="lower center", ncol=3, frameon=False)
+fig.tight_layout(rect=(0, 0.08, 1, 1))
 
 # %%
 # The sigmoid network needs more epochs than the tanh and ReLU ones to get as
@@ -89,7 +89,7 @@ fig.tight_layout()
 # 75/25 splits of the whole set). The networks are trained by full-batch L-BFGS,
 # which fits a few hundred images to a training loss near zero in 10 to 20
 # iterations, so the 36 fits take a few seconds in all.
-fig, ax = plt.subplots(figsize=(7, 4.5))
+fig, ax = plt.subplots(figsize=(8, 4.5))
 cv = ShuffleSplit(n_splits=3, test_size=0.25, random_state=0)
 train_sizes = np.array([0.1, 0.25, 0.5, 1.0])
 for activation in activations:
@@ -113,7 +113,8 @@ for activation in activations:
             for size, score in zip(display.train_sizes, scores, strict=True)
         )
     )
-ax.legend(handles=ax.get_lines(), title="activation", loc="lower right")
+# The legend beside the axes, where no curve or band can be.
+ax.legend(handles=ax.get_lines(), title="activation", loc="upper left", bbox_to_anchor=(1.02, 1))
 ax.set_ylabel("accuracy on held-out images")
 ax.set_title("Digits: accuracy against training-set size")
 fig.tight_layout()

@@ -25,7 +25,7 @@ EXPECTED_OUTPUT = {
         "relu: mean test accuracy",
     ],
     "out_of_core_csv.py": ["streamed in chunks: test accuracy", "difference:"],
-    "plot_dropout.py": ["alpha picked by the grid search", "| dropout=0.5 |"],
+    "plot_dropout.py": ["alpha picked by the grid search", "no regulariser", "dropout=0.5"],
     "plot_regression.py": [
         "diabetes     BackpropRegressor (sigmoid)  test R²",
         "Friedman #1  MLPRegressor (relu)          test R²",
