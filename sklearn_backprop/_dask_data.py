@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils.validation import validate_data
 
-from ._dask_arrays import cluster_arrays, empty_like_columns
+from ._dask_arrays import check_chunks, cluster_arrays, empty_like_columns, training_target
 from ._data import DataSet, PreparedData
 from ._targets import ClassLabels, binarize, class_indices, class_weight_vector, weights_name
 
@@ -42,18 +42,29 @@ def _check_finite(array, name, rows):
 def _checked_chunk(X, y, sample_weight, first_row, dtype, targets):
     """One chunk converted and checked where it lives; errors name its rows."""
     rows = f"rows {first_row} to {first_row + X.shape[0] - 1}"
-    X = np.asarray(X, dtype=dtype)
+    X = aligned(X, dtype)
     _check_finite(X, "X", rows)
     y = np.asarray(y)
     _check_finite(y, "y", rows)
     targets.check_raw(y)
     y = targets.check(y)
     if sample_weight is not None:
-        sample_weight = np.asarray(sample_weight, dtype=dtype)
+        sample_weight = aligned(sample_weight, dtype)
         _check_finite(sample_weight, "sample_weight", rows)
         if (sample_weight < 0).any():
             raise ValueError(f"sample_weight holds negative values in {rows}.")
     return X, y, sample_weight
+
+
+def aligned(array, dtype=None):
+    """``array`` at an address its item size divides, copied if it is not.
+
+    Arrays a worker receives (a chunk moved to another worker too) are views
+    of the bytes that came in, at any offset; NumPy's matmul skips BLAS for a
+    loop that adds in another order on unaligned ones (float32, measured), so
+    the same fit would change from run to run.
+    """
+    return np.require(array, dtype=dtype, requirements="A")
 
 
 def _chunk_labels(chunk):
@@ -191,7 +202,10 @@ def _load_and_encode(client, X, y, sample_weight, targets, dtype, *, training):
 
 def prepare_on_cluster(client, estimator, inputs, targets, preparation):
     """``_data.prepare`` for Dask collections: a ``PreparedData`` of ``ClusterChunks``."""
-    X, y, sample_weight = cluster_arrays(inputs.X, inputs.y, inputs.sample_weight)
+    named = {"X": inputs.X, "y": inputs.y, "sample_weight": inputs.sample_weight}
+    X, y, sample_weight = cluster_arrays(named)
+    y = training_target(y)
+    check_chunks(X, y, sample_weight)
     dtype = _training_dtype(X.dtype, preparation.dtype)
     # The width and column names recorded or checked as in memory (validate_data's checks).
     validate_data(
@@ -219,7 +233,10 @@ def _validation(client, estimator, validation, targets, dtype):
     if validation is None:
         return None
     try:  # the checks of the training data, whose messages say "X", "y"...
-        X_val, y_val, sample_weight_val = cluster_arrays(*validation, X_name="X_val")
+        named = dict(zip(("X_val", "y_val", "sample_weight_val"), validation, strict=True))
+        X_val, y_val, sample_weight_val = cluster_arrays(named, reference="X")
+        y_val = training_target(y_val)
+        check_chunks(X_val, y_val, sample_weight_val)
         validate_data(
             estimator, empty_like_columns(validation[0]), reset=False, skip_check_array=True
         )

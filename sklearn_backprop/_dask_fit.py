@@ -13,10 +13,10 @@ from functools import partial
 import numpy as np
 
 from ._dask_arrays import cluster_client
-from ._dask_data import prepare_on_cluster
+from ._dask_data import aligned, prepare_on_cluster
 from ._losses import loss_value
 from ._network import join, loss_and_gradients, network_output, split
-from ._targets import ClassLabels
+from ._targets import ClassLabels, r_squared
 
 FAN_IN = 8  # partial sums added per task on the way up the tree
 
@@ -101,11 +101,11 @@ def _weights_future(client, params):
 
 def _chunk_gradient(chunk, params, *, activation, out_activation, loss):
     """One chunk's loss and gradients (no penalty), times its total sample weight."""
-    X, Y, sample_weight = chunk
+    X, Y, sample_weight = (None if array is None else aligned(array) for array in chunk)
     weight = float(X.shape[0] if sample_weight is None else sample_weight.sum())
     if weight == 0:  # nothing to learn from, and its average would divide by zero
         return 0.0, 0.0, [np.zeros_like(param) for param in params]
-    coefs, intercepts = split(params)
+    coefs, intercepts = split([aligned(param) for param in params])
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         value, coef_grads, intercept_grads = loss_and_gradients(
             X, Y, sample_weight, coefs, intercepts, activation=activation,
@@ -146,12 +146,12 @@ class ClusterGradient:
 
 def _chunk_evaluation(chunk, params, *, activation, out_activation, loss, targets):
     """One chunk's validation loss and score figures, times its total weight (sums for R²)."""
-    X, Y, sample_weight = chunk
+    X, Y, sample_weight = (None if array is None else aligned(array) for array in chunk)
     weights = np.ones(X.shape[0], X.dtype) if sample_weight is None else sample_weight
     weight = float(weights.sum())
     if weight == 0:
         return 0.0, 0.0, [np.zeros(1 if isinstance(targets, ClassLabels) else 3 * Y.shape[1])]
-    coefs, intercepts = split(params)
+    coefs, intercepts = split([aligned(param) for param in params])
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         output = network_output(X, coefs, intercepts, activation, out_activation)
         value = loss_value(loss, out_activation, Y, output, sample_weight)
@@ -167,14 +167,9 @@ def _chunk_evaluation(chunk, params, *, activation, out_activation, loss, target
 
 
 def _r_squared(figures, weight):
-    """R² averaged over the targets from the sums of w·y, w·y² and w·(y - output)²."""
+    """R² from the sums of w·y, w·y² and w·(y - output)² over the rows (one of each per target)."""
     sums, squares, residuals = np.split(figures, 3)
-    totals = squares - sums * sums / weight
-    scores = [
-        (1.0 if residual == 0 else 0.0) if total <= 0 else 1.0 - residual / total
-        for residual, total in zip(residuals.tolist(), totals.tolist(), strict=True)
-    ]
-    return float(np.mean(scores))
+    return float(r_squared(residuals, squares - sums * sums / weight))
 
 
 class ClusterEvaluation:

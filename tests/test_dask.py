@@ -14,24 +14,6 @@ from sklearn_backprop import BackpropClassifier
 distributed = pytest.importorskip("distributed")
 
 
-@pytest.fixture(scope="module")
-def client():
-    # Loopback only; the workers are separate processes, so the estimator really
-    # travels to them and back. The scheduler's HTTP server takes a free port: with
-    # None it binds 8787 still, and warns where another cluster holds that port.
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",
-            host="127.0.0.1",
-        ) as cluster,
-        distributed.Client(cluster, timeout="60s") as client,
-    ):
-        yield client
-
-
 def search():
     X, y = load_iris(return_X_y=True)
     grid = {"hidden_layer_sizes": [(4,), (16,)], "alpha": [1e-4, 1.0]}
