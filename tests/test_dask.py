@@ -12,6 +12,9 @@ from sklearn.model_selection import GridSearchCV
 from sklearn_backprop import BackpropClassifier
 
 distributed = pytest.importorskip("distributed")
+# One pytest-xdist worker runs every test that starts a cluster (--dist loadgroup):
+# a module's tests share its cluster, and two clusters never compete for the cores.
+pytestmark = pytest.mark.xdist_group("dask_cluster")
 
 
 def search():

@@ -14,6 +14,9 @@ from ._helpers import assert_same_model, dask_problem, local_cluster, quiet_fit
 
 distributed = pytest.importorskip("distributed")
 da = pytest.importorskip("dask.array")
+# One pytest-xdist worker runs every test that starts a cluster (--dist loadgroup):
+# a module's tests share its cluster, and two clusters never compete for the cores.
+pytestmark = pytest.mark.xdist_group("dask_cluster")
 
 CHUNK = 40  # rows per chunk: 120 rows make three chunks, spread over two workers
 

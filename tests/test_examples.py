@@ -38,6 +38,13 @@ EXPECTED_OUTPUT = {
     "seed_notebook.py": ["Weights1:", "Largest difference from the notebook's update"],
 }
 FIGURES = {"plot_digits_learning_curves.py": 2, "plot_regression.py": 2}  # the others: one
+# Under pytest-xdist each worker has a core (conftest.py): the example it starts
+# gets one BLAS thread too, not threads that spin against the other worker's.
+ONE_BLAS_THREAD_UNDER_XDIST = (
+    {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    if os.environ.get("PYTEST_XDIST_WORKER")
+    else {}
+)
 SAVED = re.compile(r"^saved the figure to (.+\.png)$", re.MULTILINE)
 
 
@@ -58,7 +65,7 @@ def test_example_runs(path, tmp_path):
         timeout=300,
         check=False,
         cwd=tmp_path,
-        env={**os.environ, "MPLBACKEND": "Agg"},
+        env={**os.environ, "MPLBACKEND": "Agg", **ONE_BLAS_THREAD_UNDER_XDIST},
     )
     assert result.returncode == 0, result.stderr
     for expected in EXPECTED_OUTPUT[path.name]:
