@@ -11,6 +11,7 @@ it needs.
 import sklearn
 
 from ._device import input_namespace
+from ._scaling import fold
 from ._xp import copy, move, namespace
 
 try:
@@ -54,10 +55,13 @@ class EpochReporter:
         # moved to where the data lives (L-BFGS trains on NumPy arrays).
         estimator = self._estimator
         xp = namespace(estimator.coefs_[0])
-        return {
-            "coefs_": [move(copy(xp, coef), *self._home) for coef in estimator.coefs_],
-            "intercepts_": [move(copy(xp, bias), *self._home) for bias in estimator.intercepts_],
-        }
+        coefs = [move(copy(xp, coef), *self._home) for coef in estimator.coefs_]
+        intercepts = [move(copy(xp, bias), *self._home) for bias in estimator.intercepts_]
+        if estimator.input_scale_ is not None:  # the copies, made for raw input
+            coefs, intercepts = fold(
+                coefs, intercepts, estimator.input_mean_, estimator.input_scale_
+            )
+        return {"coefs_": coefs, "intercepts_": intercepts}
 
     def epoch_begin(self):
         self._epoch = self._context.subcontext(task_name="epoch")

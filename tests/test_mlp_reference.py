@@ -46,7 +46,7 @@ def _fit_both(X, y, sample_weight=None, activation="logistic", **settings):
     fit_kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        ours = BackpropClassifier(**settings).fit(X, y, **fit_kwargs)
+        ours = BackpropClassifier(**settings, mlp_parity=True).fit(X, y, **fit_kwargs)
         reference = MLPClassifier(**settings).fit(X, y, **fit_kwargs)
     return ours, reference
 
@@ -130,7 +130,7 @@ def test_partial_fit_trains_weights_set_by_hand_as_mlpclassifier_does():
         solver="sgd", learning_rate_init=0.1, alpha=0.1, activation="logistic",
         random_state=1, max_iter=1, hidden_layer_sizes=2, momentum=0,
     )  # fmt: skip
-    ours, reference = BackpropClassifier(**settings), MLPClassifier(**settings)
+    ours, reference = BackpropClassifier(**settings, mlp_parity=True), MLPClassifier(**settings)
     for model in (ours, reference):
         _set_weights_as_sklearns_test_fit(model)
         model.partial_fit(X, y, classes=[0, 1])
@@ -166,7 +166,7 @@ def _fit_both_regressors(X, y, **settings):
     settings = {**defaults, **settings}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        ours = BackpropRegressor(**settings).fit(X, y)
+        ours = BackpropRegressor(**settings, mlp_parity=True).fit(X, y)
         reference = MLPRegressor(**settings).fit(X, y)
     return ours, reference
 
@@ -215,7 +215,7 @@ def test_multi_target_loss_curve_against_mlpregressors(alpha):
         solver="sgd", activation="relu", hidden_layer_sizes=(7, 5), alpha=alpha,
         batch_size=X.shape[0], learning_rate_init=0.01, random_state=3,
     )  # fmt: skip
-    ours, reference = BackpropRegressor(**settings), MLPRegressor(**settings)
+    ours, reference = BackpropRegressor(**settings, mlp_parity=True), MLPRegressor(**settings)
     ours.partial_fit(X, y)
     reference.partial_fit(X, y)
     for _ in range(4):
