@@ -128,7 +128,11 @@ class ColumnEncoder:
         categorical = [name for name, kind in self.kinds.items() if kind == "categorical"]
         if not categorical:
             return X
-        return X.assign(**{name: _as_text(X[name]) for name in categorical})
+        # Column by column, not assign(**...): a column may be named "self".
+        prepared = X.copy(deep=False)
+        for name in categorical:
+            prepared[name] = _as_text(X[name])
+        return prepared
 
     def _check_columns(self, X, name):
         if not is_pandas_frame(X):

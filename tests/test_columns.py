@@ -101,6 +101,17 @@ def test_a_frame_of_plain_numbers_goes_as_it_is():
         np.testing.assert_array_equal(model.predict(X), model.predict(X.to_numpy()))
 
 
+@pytest.mark.parametrize("name", ["self", "X", "name"])
+def test_any_column_name_is_encoded_and_the_frame_left_as_it_was(name):
+    # statsmodels' mortgage table has a column "self"; assign(**columns) refused it.
+    X = _frame().rename(columns={"object": name})
+    before = X.copy()
+    model = _fit(BackpropClassifier, X)
+    assert model.predict(X).shape == (N,)
+    assert model.input_columns_[name].startswith("categorical")
+    pd.testing.assert_frame_equal(X, before)
+
+
 def test_unseen_categories_at_predict_are_no_error():
     X = _frame()
     model = _fit(BackpropClassifier, X)
