@@ -1,7 +1,7 @@
 # %%
 """
 From a DataFrame: strings, missing values and an unscaled target, fitted directly
-================================================================================
+=================================================================================
 
 The Palmer penguins as the ``palmerpenguins`` package ships them: numbers
 in millimetres and grams, two text columns (``island``, ``sex``) and
