@@ -25,11 +25,11 @@ from ._columns import column_attributes, column_encoder, encoded
 from ._compat import Interval, Options, StrOptions
 from ._data import hold_out
 from ._device import check_same_namespace, input_namespace, location, moved_classes, moved_weights
-from ._dropout import DropoutSampler
 from ._fastpaths import pack
 from ._fit_call import FitCall, FitInputs, Preparation, restored_on_failure
 from ._history import FitObserver, call_start, history_frame, new_history
 from ._lbfgs import train_lbfgs
+from ._mini_batch import mini_batch_run
 from ._network import (
     check_finite_output,
     check_layer_shapes,
@@ -39,7 +39,7 @@ from ._network import (
     split,
 )
 from ._scaling import fold, learned_scaling, standardized_data, unfold
-from ._training import mini_batch_run, train_epochs
+from ._training import train_epochs
 from ._version import VersionedPickleMixin
 from ._warn import warn_at_caller
 from ._xp import move, namespace, numpy_dtype, to_numpy
@@ -371,20 +371,15 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
 
     def _fit_stochastic(self, call, train, observer, start_score):
         settings = call.settings
-        optimizer, state = settings.optimizer(), self._optimizer_state
         if namespace(self.coefs_[0]) is np:
             self._pack_weights()  # already packed, unless moved or replaced since
-        rates = settings.dropout_rates()
         run = mini_batch_run(
-            train, self._params(),
-            gradient=call.backend.gradient(settings, self.out_activation_), optimizer=optimizer,
-            state=state, batch_size=settings.batch_size_for(train.X.shape[0]),
-            dropout=None if rates is None else DropoutSampler(rates, call.rng, self.coefs_),
+            train, self._params(), self._optimizer_state, settings=settings, rng=call.rng,
+            gradient=call.backend.gradient(settings, self.out_activation_),
         )  # fmt: skip
         stopped_early = train_epochs(
-            run, settings, optimizer, state, observer, call.rng,
-            max_epochs=1 if call.incremental else settings.max_iter, samples_seen=self.t_,
-            start_score=start_score,
+            run, settings, observer, max_epochs=1 if call.incremental else settings.max_iter,
+            samples_seen=self.t_, start_score=start_score,
         )  # fmt: skip
         if self._stops_early(settings, observer) and start_score is not None:
             # The weights it started from may have won.

@@ -105,10 +105,11 @@ def _map(client, function, futures, *args, **kwargs):
     return [client.submit(function, future, *args, pure=False, **kwargs) for future in futures]
 
 
-def _load(client, X, y, sample_weight, targets, dtype):
-    """Each chunk checked and converted on its worker, and held there (persisted)."""
+def _load(client, arrays, targets, dtype):
+    """Each chunk of ``arrays`` (X, y, sample_weight) checked and converted, held on its worker."""
     import dask
 
+    X, y, sample_weight = arrays
     first_rows = np.cumsum((0, *X.chunks[0]))[:-1]
     y_parts = y.to_delayed().ravel()
     weight_parts = (
@@ -157,7 +158,7 @@ def _check_weights(targets, weighted_counts, name):
         )
 
 
-def _encode(client, chunks, targets, dtype, shape, weights_given, *, training):
+def _encode(client, chunks, targets, dtype, weights_given, *, training):
     """Targets encoded and class weights applied on the workers; totals checked here."""
     encoded = _map(client, _encoded_chunk, chunks, targets, dtype)
     n_classes = len(targets.classes) if isinstance(targets, ClassLabels) else None
@@ -177,7 +178,7 @@ def _encode(client, chunks, targets, dtype, shape, weights_given, *, training):
         _check_weights(targets, weighted_counts, name)
     elif name and not weighted_counts.any():
         raise ValueError(f"{name} is zero for every sample: nothing to score.")
-    return ClusterChunks(encoded, shape, np.dtype(dtype))
+    return encoded
 
 
 def _training_dtype(X_dtype, dtype):
@@ -186,15 +187,17 @@ def _training_dtype(X_dtype, dtype):
     return np.dtype(dtype)
 
 
-def _load_and_encode(client, X, y, sample_weight, targets, dtype, *, training):
-    chunks = _load(client, X, y, sample_weight, targets, dtype)
+def _load_and_encode(client, arrays, targets, dtype, *, training):
+    """``ClusterChunks`` of ``arrays`` (X, y, sample_weight); ``training`` learns the targets."""
+    chunks = _load(client, arrays, targets, dtype)
     try:
         if training is not None:
             training(_stand_in_targets(client, chunks))  # targets learnt or checked
-        return _encode(
-            client, chunks, targets, dtype, X.shape, sample_weight is not None,
-            training=training is not None,
-        )  # fmt: skip
+        weights_given = arrays[2] is not None
+        encoded = _encode(
+            client, chunks, targets, dtype, weights_given, training=training is not None
+        )
+        return ClusterChunks(encoded, arrays[0].shape, np.dtype(dtype))
     finally:
         for future in chunks:
             future.release()  # the encoded chunks keep what they were computed from
@@ -218,7 +221,8 @@ def prepare_on_cluster(client, estimator, inputs, targets, preparation):
         else:
             targets.check_resumed(stand_in, inputs.classes, preparation.same_classes)
 
-    train = _load_and_encode(client, X, y, sample_weight, targets, dtype, training=learn_or_check)
+    arrays = (X, y, sample_weight)
+    train = _load_and_encode(client, arrays, targets, dtype, training=learn_or_check)
     try:
         held_out = _validation(client, estimator, inputs.validation, targets, dtype)
         return PreparedData(
@@ -240,9 +244,8 @@ def _validation(client, estimator, validation, targets, dtype):
         validate_data(
             estimator, empty_like_columns(validation[0]), reset=False, skip_check_array=True
         )
-        return _load_and_encode(
-            client, X_val, y_val, sample_weight_val, targets, dtype, training=None
-        )
+        arrays = (X_val, y_val, sample_weight_val)
+        return _load_and_encode(client, arrays, targets, dtype, training=None)
     except ValueError as error:  # ...so say which data they are about
         raise ValueError(
             f"In the validation data (X_val, y_val, sample_weight_val): {error}"

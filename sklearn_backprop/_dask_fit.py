@@ -15,7 +15,7 @@ import numpy as np
 from ._dask_arrays import cluster_client
 from ._dask_data import aligned, prepare_on_cluster
 from ._losses import loss_value
-from ._network import join, loss_and_gradients, network_output, split
+from ._network import Model, join, loss_and_gradients, network_output, split
 from ._targets import ClassLabels, r_squared
 
 FAN_IN = 8  # partial sums added per task on the way up the tree
@@ -99,7 +99,7 @@ def _weights_future(client, params):
     return client.submit(_held, list(params), pure=False)
 
 
-def _chunk_gradient(chunk, params, *, activation, out_activation, loss):
+def _chunk_gradient(chunk, params, model):
     """One chunk's loss and gradients (no penalty), times its total sample weight."""
     X, Y, sample_weight = (None if array is None else aligned(array) for array in chunk)
     weight = float(X.shape[0] if sample_weight is None else sample_weight.sum())
@@ -108,9 +108,8 @@ def _chunk_gradient(chunk, params, *, activation, out_activation, loss):
     coefs, intercepts = split([aligned(param) for param in params])
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         value, coef_grads, intercept_grads = loss_and_gradients(
-            X, Y, sample_weight, coefs, intercepts, activation=activation,
-            out_activation=out_activation, loss=loss, alpha=0.0,
-        )  # fmt: skip
+            (X, Y, sample_weight), coefs, intercepts, model
+        )
     return value * weight, weight, [grad * weight for grad in join(coef_grads, intercept_grads)]
 
 
@@ -124,12 +123,12 @@ class ClusterGradient:
 
     def __init__(self, client, settings, out_activation):
         self.client, self.alpha = client, settings.alpha
-        self.chunk_gradient = partial(
-            _chunk_gradient, activation=settings.activation, out_activation=out_activation,
-            loss=settings.loss,
-        )  # fmt: skip
+        # The penalty is added here, once: alpha=0 on the chunks.
+        model = Model(settings.activation, out_activation, settings.loss, alpha=0.0)
+        self.chunk_gradient = partial(_chunk_gradient, model=model)
 
-    def __call__(self, chunks, Y, sample_weight, coefs, intercepts, workspace=None):
+    def __call__(self, batch, coefs, intercepts, workspace=None):
+        chunks = batch[0]  # (ClusterChunks, None, None): Y and sample_weight live in its chunks
         params = _weights_future(self.client, join(coefs, intercepts))
         parts = [
             self.client.submit(self.chunk_gradient, chunk, params, pure=False)

@@ -67,15 +67,13 @@ def train_lbfgs(data, params, *, gradient, settings, observer, workspace=True):
     held elsewhere (``_dask_fit``: ``workspace=False``, no buffers of X's size
     on this machine then).
     """
-    X, Y, sample_weight = data.X, data.Y, data.sample_weight
-    shape = (split(params)[0], X.shape[0], params[0].dtype)
+    batch = (data.X, data.Y, data.sample_weight)
+    shape = (split(params)[0], data.X.shape[0], params[0].dtype)
     workspace = Workspace.for_params(*shape, gather=False) if workspace else None
 
     def loss_and_gradient(vector):
         coefs, intercepts = split(_from_vector(vector, params))
-        loss, coef_grads, intercept_grads = gradient(
-            X, Y, sample_weight, coefs, intercepts, workspace=workspace
-        )
+        loss, coef_grads, intercept_grads = gradient(batch, coefs, intercepts, workspace=workspace)
         return loss, _as_vector(join(coef_grads, intercept_grads))  # a copy: the next call reuses
 
     progress = _LbfgsProgress(params, observer)

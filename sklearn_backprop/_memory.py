@@ -15,7 +15,7 @@ import numpy as np
 from ._data import prepare
 from ._device import input_namespace
 from ._losses import loss_value
-from ._network import loss_and_gradients, network_output, split
+from ._network import Model, loss_and_gradients, network_output, split
 from ._training import TrainingSettings
 from ._xp import to_numpy
 
@@ -67,10 +67,8 @@ class MemoryBackend:
 
     def gradient(self, settings, out_activation):
         """``loss_and_gradients`` of the settings' network and loss."""
-        return partial(
-            loss_and_gradients, activation=settings.activation, out_activation=out_activation,
-            loss=settings.loss, alpha=settings.alpha,
-        )  # fmt: skip
+        model = Model(settings.activation, out_activation, settings.loss, settings.alpha)
+        return partial(loss_and_gradients, model=model)
 
     def evaluation(self, validation, settings, out_activation, targets):
         return Evaluation(validation, settings, out_activation, targets)

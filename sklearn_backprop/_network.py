@@ -10,6 +10,7 @@ write into (``_fastpaths``, which a reader of the algorithm can skip).
 
 import itertools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -18,6 +19,21 @@ from . import _fastpaths
 from ._activations import ACTIVATIONS, DERIVATIVES
 from ._losses import OUTPUT_ACTIVATIONS, loss_value, output_delta
 from ._xp import into, namespace, to_numpy
+
+
+@dataclass(frozen=True)
+class Model:
+    """The functions a network's weights are read with, and what training minimises.
+
+    ``activation``: the hidden layers'; ``out_activation``: the output
+    layer's (None: its raw input z); ``loss`` and the L2 penalty's ``alpha``
+    for ``loss_and_gradients``.
+    """
+
+    activation: str
+    out_activation: str | None
+    loss: str | None = None
+    alpha: float = 0.0
 
 
 def join(coefs, intercepts):
@@ -90,11 +106,11 @@ class DropoutMasks:
         return inputs * mask
 
 
-def forward(X, coefs, intercepts, activation, out_activation, outputs=None, dropout=None):
+def forward(X, coefs, intercepts, model, outputs=None, dropout=None):
     """Return the output of every layer, ``X`` first and the predictions last.
 
-    ``out_activation=None`` leaves the output layer as its raw input z (the
-    logits). ``outputs`` are NumPy arrays to write each layer's output to;
+    ``model.out_activation=None`` leaves the output layer as its raw input z
+    (the logits). ``outputs`` are NumPy arrays to write each layer's output to;
     new arrays by default. With ``dropout`` (a ``DropoutMasks``), each
     layer reads, and the list holds, its input after dropout.
     """
@@ -103,11 +119,11 @@ def forward(X, coefs, intercepts, activation, out_activation, outputs=None, drop
         z = _matmul(activations[-1], coef, None if outputs is None else outputs[layer])
         z += intercept
         if layer < len(coefs) - 1:
-            z = ACTIVATIONS[activation](z)
+            z = ACTIVATIONS[model.activation](z)
             if dropout is not None:
                 z = dropout.apply(layer + 1, z)
-        elif out_activation is not None:
-            z = OUTPUT_ACTIVATIONS[out_activation](z)
+        elif model.out_activation is not None:
+            z = OUTPUT_ACTIVATIONS[model.out_activation](z)
         activations.append(z)
     return activations
 
@@ -118,11 +134,12 @@ def network_output(X, coefs, intercepts, activation, out_activation):
     On NumPy, many rows go through a block at a time (``_fastpaths.row_blocks``):
     less memory, and each block's activations still in the cache.
     """
+    model = Model(activation, out_activation)
     blocks = _fastpaths.row_blocks(X, coefs)
     if blocks is None:
-        return forward(X, coefs, intercepts, activation, out_activation)[-1]
+        return forward(X, coefs, intercepts, model)[-1]
     for block, outputs in blocks:
-        forward(block, coefs, intercepts, activation, out_activation, outputs)
+        forward(block, coefs, intercepts, model, outputs)
     return blocks.result
 
 
@@ -155,13 +172,11 @@ def _squared_norm(xp, array):
     return _fastpaths.squared_norm(array) if xp is np else xp.sum(array * array)
 
 
-def loss_and_gradients(
-    X, Y, sample_weight, coefs, intercepts, *, activation, out_activation, loss, alpha,
-    workspace=None, dropout=None,
-):  # fmt: skip
-    """The loss on (X, Y) and its gradient with respect to every weight and bias.
+def loss_and_gradients(batch, coefs, intercepts, model, *, workspace=None, dropout=None):
+    """The loss on ``batch`` and its gradient with respect to every weight and bias.
 
-    The loss is the weighted average per-sample loss plus the L2 penalty
+    ``batch`` is ``(X, Y, sample_weight)``; ``model`` a ``Model``. The loss
+    is the weighted average per-sample loss plus the L2 penalty
     ``alpha / 2 * sum(||W||^2)`` spread over the batch's total weight. With
     ``sample_weight=None`` every sample weighs 1, and an integer weight is the
     same as repeating the sample. ``dropout`` (a ``DropoutMasks``): the loss
@@ -173,14 +188,15 @@ def loss_and_gradients(
     coef_grads, intercept_grads : lists of arrays shaped like coefs, intercepts
         The workspace's arrays when one is given: valid until the next call.
     """
-    xp = namespace(coefs[0])
+    X, Y, sample_weight = batch
+    xp, loss, out_activation = namespace(coefs[0]), model.loss, model.out_activation
     n_samples = X.shape[0]
     buffers = _buffers(workspace, n_samples, len(coefs))
-    activations = forward(X, coefs, intercepts, activation, out_activation, buffers[0], dropout)
+    activations = forward(X, coefs, intercepts, model, buffers[0], dropout)
     total_weight = float(n_samples if sample_weight is None else xp.sum(sample_weight))
     penalty = float(sum(_squared_norm(xp, coef) for coef in coefs))
     value = loss_value(loss, out_activation, Y, activations[-1], sample_weight)
-    value += 0.5 * alpha * penalty / total_weight
+    value += 0.5 * model.alpha * penalty / total_weight
 
     # delta is dLoss/dz for the current layer, one row per sample: the
     # notebook's delta2, then delta1. Dividing it by the total weight up
@@ -189,21 +205,21 @@ def loss_and_gradients(
     if sample_weight is not None:
         delta *= sample_weight[:, None]
     delta *= 1.0 / total_weight
-    grads = _backward(delta, activations, coefs, alpha / total_weight, activation, buffers, dropout)
-    return value, *grads
+    coef_grads, intercept_grads = _backward(delta, activations, coefs, model, buffers, dropout)
+    penalty_rate, penalty_grads = model.alpha / total_weight, buffers[4]
+    for layer, coef in enumerate(coefs):
+        coef_grads[layer] += into(xp, "multiply", coef, penalty_rate, out=penalty_grads[layer])
+    return value, coef_grads, intercept_grads
 
 
-def _backward(delta, activations, coefs, penalty_rate, activation, buffers, dropout):
-    """Backpropagate the output layer's ``delta``: the gradients of every weight and bias."""
+def _backward(delta, activations, coefs, model, buffers, dropout):
+    """Backpropagate the output layer's ``delta``: the gradients (no penalty) of every parameter."""
     xp = namespace(coefs[0])
-    _, deltas, coef_grads, intercept_grads, penalty_grads, ones = buffers
+    _, deltas, coef_grads, intercept_grads, _, ones = buffers
     coef_grads, intercept_grads = list(coef_grads), list(intercept_grads)
-    derivative = DERIVATIVES[activation]
+    derivative = DERIVATIVES[model.activation]
     for layer in range(len(coefs) - 1, -1, -1):
         coef_grads[layer] = _matmul(activations[layer].T, delta, coef_grads[layer])
-        coef_grads[layer] += into(
-            xp, "multiply", coefs[layer], penalty_rate, out=penalty_grads[layer]
-        )
         if ones is None:
             intercept_grads[layer] = xp.sum(delta, axis=0)
         else:

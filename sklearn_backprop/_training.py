@@ -16,9 +16,7 @@ from numbers import Integral
 import numpy as np
 
 from ._dropout import dropout_rates
-from ._fastpaths import Workspace, gather_rows, packed_step
 from ._interrupt import sigint_as_flag
-from ._network import split
 from ._optimizers import SGD, Adam
 from ._warn import warn_at_caller
 from ._xp import all_finite, copy, device_of, namespace
@@ -223,79 +221,7 @@ def validation_figures(observer):
     return (np.nan, np.nan) if figures is None else figures
 
 
-# -- Mini-batches -------------------------------------------------------------
-
-
-@dataclass
-class MiniBatchRun:
-    """One call's mini-batch training: the data, the parameters and how to step them."""
-
-    X: object
-    Y: object
-    sample_weight: object
-    params: list
-    gradient: object
-    step: object
-    batch_size: int
-    workspace: object
-    dropout: object = None  # a DropoutSampler, or None
-
-    def epoch(self, order, interrupt_check):
-        """One pass of updates over the data; returns the epoch's mean loss.
-
-        The mean is weighted by each batch's total sample weight. A non-finite
-        batch loss ends the epoch at once and is returned; so does Ctrl-C,
-        with NaN.
-        """
-        coefs, intercepts = split(self.params)
-        total_loss = total_weight = 0.0
-        xp = namespace(self.params[0])
-        inputs, targets = (self.workspace.inputs, self.workspace.targets) if self.workspace else (
-            None, None
-        )  # fmt: skip
-        for rows in _batch_rows(self.X.shape[0], self.batch_size, order):
-            X_batch = gather_rows(self.X, rows, inputs)
-            weights = (
-                None if self.sample_weight is None else gather_rows(self.sample_weight, rows, None)
-            )
-            batch_weight = X_batch.shape[0] if weights is None else float(xp.sum(weights))
-            if batch_weight == 0:
-                continue  # no information, and its gradient would divide by zero
-            dropout = None if self.dropout is None else self.dropout.draw(X_batch.shape[0])
-            loss, coef_grads, intercept_grads = self.gradient(
-                X_batch, gather_rows(self.Y, rows, targets), weights, coefs, intercepts,
-                workspace=self.workspace, dropout=dropout,
-            )  # fmt: skip
-            if not np.isfinite(loss):
-                return loss  # diverged: stop before the update spreads NaN further
-            self.step(self.params, coef_grads + intercept_grads)
-            total_loss += loss * batch_weight
-            total_weight += batch_weight
-            if interrupt_check():
-                return np.nan
-        return total_loss / total_weight
-
-
-def _batch_rows(n_samples, batch_size, order=None):
-    """Yield the rows of each mini-batch: slices in order, or chunks of ``order``."""
-    for start in range(0, n_samples, batch_size):
-        stop = min(start + batch_size, n_samples)
-        yield slice(start, stop) if order is None else order[start:stop]
-
-
-def mini_batch_run(data, params, *, gradient, optimizer, state, batch_size, dropout=None):
-    """A ``MiniBatchRun`` on ``data`` (a ``DataSet``), with NumPy's fast paths on NumPy params."""
-    if namespace(params[0]) is np:
-        step = packed_step(optimizer.step, params, state, optimizer.state_arrays)
-        workspace = Workspace.for_params(split(params)[0], batch_size, params[0].dtype)
-    else:
-        step, workspace = partial(optimizer.step, state=state), None
-    X, Y, sample_weight = data.X, data.Y, data.sample_weight
-    return MiniBatchRun(X, Y, sample_weight, params, gradient, step, batch_size, workspace, dropout)
-
-
-def train_epochs(run, settings, optimizer, state, observer, rng, *, max_epochs, samples_seen,
-                 start_score=None):  # fmt: skip
+def train_epochs(run, settings, observer, *, max_epochs, samples_seen, start_score=None):
     """Run up to ``max_epochs`` epochs of ``run`` (a ``MiniBatchRun``); params change in place.
 
     The StoppingRule watches the validation score with ``early_stopping``
@@ -309,6 +235,7 @@ def train_epochs(run, settings, optimizer, state, observer, rng, *, max_epochs, 
     KeyboardInterrupt, with the last completed epoch's, on Ctrl-C.
     """
     params, n_samples = run.params, run.X.shape[0]
+    optimizer, state = run.optimizer, run.state
     xp = namespace(params[0])
     early_stopping = settings.early_stopping and observer.has_validation
     stopping = StoppingRule(settings.tol, settings.n_iter_no_change, early_stopping)
@@ -319,7 +246,7 @@ def train_epochs(run, settings, optimizer, state, observer, rng, *, max_epochs, 
             observer.epoch_begin()
             started = time.perf_counter()
             if settings.shuffle:
-                rng.shuffle(order)  # shuffle indices, not the data: X is never copied
+                run.rng.shuffle(order)  # shuffle indices, not the data: X is never copied
             # The same NumPy random stream in every namespace: the same batches.
             epoch_order = (
                 order if order is None or xp is np else xp.asarray(order, device=device_of(run.X))

@@ -96,3 +96,35 @@ def local_cluster():
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
         dashboard_address=":0",
     )  # fmt: skip
+
+
+class Recorder:
+    """A callback recording every hook call and the models the epochs' ends show.
+
+    Asks to stop training after ``stop_after`` epochs.
+    """
+
+    def __init__(self, stop_after=None):
+        self.stop_after = stop_after
+        self.calls, self.fitted = [], []
+
+    def setup(self, estimator, context):
+        self.calls.append(("setup", context.task_name))
+
+    def teardown(self, estimator, context):
+        self.calls.append(("teardown", context.task_name))
+
+    def on_fit_task_begin(self, estimator, context, *, X=None, fitted_estimator=None):
+        self.calls.append(("begin", context.task_name, context.task_id, fitted_estimator))
+
+    def on_fit_task_end(self, estimator, context, *, X=None, fitted_estimator=None):
+        self.calls.append(("end", context.task_name, context.task_id, fitted_estimator))
+        if context.task_name != "epoch":
+            return False
+        self.parent_max_subtasks = context.parent.max_subtasks
+        if fitted_estimator is not None:
+            self.fitted.append(fitted_estimator)
+        return self.stop_after is not None and context.task_id + 1 >= self.stop_after
+
+    def epochs(self, hook):
+        return [call for call in self.calls if call[0] == hook and call[1] == "epoch"]

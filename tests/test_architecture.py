@@ -1,9 +1,12 @@
-"""The package's shape, read from its source: imports flow one way."""
+"""The package's shape, read from its source: imports flow one way, functions stay narrow."""
 
 import ast
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[1] / "sklearn_backprop"
+MAX_PARAMETERS = 6  # self aside; the estimators' __init__ take scikit-learn's parameter list
 
 
 def modules():
@@ -75,3 +78,34 @@ def test_the_core_imports_no_estimator():
     graph = import_graph()
     for core in ["_activations", "_losses", "_network", "_optimizers", "_fastpaths"]:
         assert not graph[core] & {"_base", "_classifier", "_regressor", "_fit_call"}, core
+
+
+def functions():
+    for name, tree in modules().items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                yield name, node
+
+
+def parameter_count(function):
+    arguments = function.args
+    names = [a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs]
+    names += [a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    return len([name for name in names if name not in ("self", "cls")])
+
+
+@pytest.mark.parametrize("module", sorted(modules()))
+def test_no_function_takes_more_than_six_parameters(module):
+    wide = [
+        f"{function.name} ({parameter_count(function)})"
+        for name, function in functions()
+        if name == module
+        and parameter_count(function) > MAX_PARAMETERS
+        and not (function.name == "__init__" and module in ("_classifier", "_regressor"))
+    ]
+    assert not wide, f"{module}: {', '.join(wide)}"
+
+
+def test_the_parameter_count_counts_what_a_caller_passes():
+    tree = ast.parse("def f(self, a, /, b, *rest, c, **more): pass")
+    assert parameter_count(tree.body[0]) == 5

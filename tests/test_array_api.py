@@ -26,7 +26,7 @@ from sklearn_backprop import (
 )
 from sklearn_backprop._xp import device_of, namespace, to_numpy
 
-from ._helpers import make_problem
+from ._helpers import make_problem, quiet_fit
 
 array_api_strict = pytest.importorskip("array_api_strict")
 NEW_CHECKS = "device_name" in inspect.signature(check_array_api_input).parameters
@@ -94,12 +94,6 @@ def make_labelled(kind, n_samples, n_features, seed):
     return X, (Y[:, 0] if kind == "binary" else Y).astype(np.int64)
 
 
-def fit_quietly(clf, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return clf.fit(*args, **kwargs)
-
-
 def assert_in_library_of(result, X):
     assert namespace(result) is namespace(X)
     assert device_of(result) == device_of(X)
@@ -129,9 +123,9 @@ def test_fit_and_predict_match_numpy(library, device_name, dtype, solver, kind):
     X, y = make_labelled(kind, n_samples=60, n_features=5, seed=0)
     X = X.astype(dtype)
     params = dict(hidden_layer_sizes=(6, 4), solver=solver, max_iter=8, random_state=0)
-    reference = fit_quietly(BackpropClassifier(**params), X, y)
+    reference = quiet_fit(BackpropClassifier(**params), X, y)
     X_xp, y_xp = to_library(X, library, device_name), to_library(y, library, device_name)
-    clf = fit_quietly(BackpropClassifier(**params), X_xp, y_xp)
+    clf = quiet_fit(BackpropClassifier(**params), X_xp, y_xp)
 
     for fitted, expected in zip(
         clf.coefs_ + clf.intercepts_, reference.coefs_ + reference.intercepts_, strict=True
@@ -163,9 +157,9 @@ def test_every_activation_trains_as_on_numpy(library, device_name, dtype, activa
     X, y = make_labelled("multiclass", n_samples=60, n_features=5, seed=1)
     X = X.astype(dtype)
     params = dict(hidden_layer_sizes=(6,), activation=activation, max_iter=8, random_state=0)
-    reference = fit_quietly(BackpropClassifier(solver="sgd", **params), X, y)
+    reference = quiet_fit(BackpropClassifier(solver="sgd", **params), X, y)
     X_xp, y_xp = to_library(X, library, device_name), to_library(y, library, device_name)
-    clf = fit_quietly(BackpropClassifier(solver="sgd", **params), X_xp, y_xp)
+    clf = quiet_fit(BackpropClassifier(solver="sgd", **params), X_xp, y_xp)
     for fitted, expected in zip(clf.coefs_, reference.coefs_, strict=True):
         np.testing.assert_allclose(
             to_numpy(fitted), expected, rtol=tolerance(dtype), atol=tolerance(dtype)
@@ -179,12 +173,12 @@ def test_validation_data_weights_and_early_stopping(library, device_name, dtype)
     X = X.astype(dtype)
     weights = np.linspace(0.5, 2.0, len(y)).astype(dtype)
     params = dict(hidden_layer_sizes=(5,), early_stopping=True, max_iter=12, random_state=0)
-    reference = fit_quietly(BackpropClassifier(**params), X, y, sample_weight=weights)
+    reference = quiet_fit(BackpropClassifier(**params), X, y, sample_weight=weights)
 
     def move(array):
         return to_library(array, library, device_name)
 
-    clf = fit_quietly(BackpropClassifier(**params), move(X), move(y), sample_weight=move(weights))
+    clf = quiet_fit(BackpropClassifier(**params), move(X), move(y), sample_weight=move(weights))
     np.testing.assert_allclose(
         clf.validation_scores_, reference.validation_scores_, rtol=tolerance(dtype)
     )
@@ -209,14 +203,14 @@ def test_partial_fit_multilabel_and_string_labels_with_torch(as_tensor):
 
     # Labels torch cannot hold stay NumPy; the computation stays on torch.
     labels = np.array(["cat", "dog", "emu"])[make_labelled("multiclass", 40, 4, seed=3)[1]]
-    clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(5,), max_iter=5), as_tensor(X), labels)
+    clf = quiet_fit(BackpropClassifier(hidden_layer_sizes=(5,), max_iter=5), as_tensor(X), labels)
     assert isinstance(clf.coefs_[0], torch.Tensor)
     assert set(clf.predict(as_tensor(X))) <= {"cat", "dog", "emu"}
 
 
 def test_predicting_from_another_namespace_is_refused(as_tensor):
     X, y = make_labelled("binary", n_samples=30, n_features=3, seed=0)
-    clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), as_tensor(X), y)
+    clf = quiet_fit(BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), as_tensor(X), y)
     for method in ("predict", "predict_proba", "predict_log_proba"):
         with pytest.raises(
             ValueError, match=rf"BackpropClassifier\.{method}\(\) must use the same"
@@ -233,7 +227,7 @@ def test_predicting_from_another_namespace_is_refused(as_tensor):
 def test_move_to_numpy_gives_an_independent_numpy_model(as_tensor):
     torch = _torch()
     X, y = make_labelled("multiclass", n_samples=40, n_features=3, seed=0)
-    clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(4,), max_iter=4), as_tensor(X), y)
+    clf = quiet_fit(BackpropClassifier(hidden_layer_sizes=(4,), max_iter=4), as_tensor(X), y)
     on_host = move_to_numpy(clf)
     assert all(isinstance(coef, np.ndarray) for coef in on_host.coefs_ + on_host.intercepts_)
     proba = clf.predict_proba(as_tensor(X))
@@ -250,7 +244,7 @@ def test_move_to_numpy_gives_an_independent_numpy_model(as_tensor):
 def test_without_dispatch_other_arrays_are_converted_to_numpy(as_tensor):
     X, y = make_labelled("binary", n_samples=30, n_features=3, seed=0)
     with sklearn.config_context(array_api_dispatch=False):
-        clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), as_tensor(X), y)
+        clf = quiet_fit(BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), as_tensor(X), y)
         assert isinstance(clf.coefs_[0], np.ndarray)
         assert isinstance(clf.predict_proba(as_tensor(X)), np.ndarray)
 
@@ -261,7 +255,7 @@ def test_without_dispatch_arrays_numpy_cannot_read_are_converted_as_in_fit():
     X, y = make_labelled("binary", n_samples=30, n_features=3, seed=0)
     X_elsewhere = to_library(X, "array_api_strict", "device1")
     with sklearn.config_context(array_api_dispatch=False):
-        clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), X_elsewhere, y)
+        clf = quiet_fit(BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), X_elsewhere, y)
         for method in ("predict", "predict_proba", "predict_log_proba"):
             np.testing.assert_array_equal(
                 getattr(clf, method)(X_elsewhere), getattr(clf, method)(X)
@@ -314,7 +308,7 @@ def test_a_scoring_callback_sees_the_model_where_the_data_lives_with_lbfgs(as_te
     X, y = make_labelled("multiclass", n_samples=40, n_features=3, seed=0)
     monitor = callback.ScoringMonitor(scoring="accuracy")
     clf = BackpropClassifier(hidden_layer_sizes=(4,), solver="lbfgs", max_iter=3)
-    fit_quietly(clf.set_callbacks(monitor), as_tensor(X), as_tensor(y))
+    quiet_fit(clf.set_callbacks(monitor), as_tensor(X), as_tensor(y))
     log = monitor.get_logs().data_as_pandas
     scores = log[log["task_name"] == "epoch"]["accuracy"].dropna()
     assert len(scores) == 3
@@ -340,7 +334,7 @@ def test_a_fit_failing_before_training_leaves_the_model_where_it_was(solver, as_
     pytest.importorskip("sklearn.callback")
     X, y = make_labelled("binary", n_samples=30, n_features=3, seed=0)
     clf = BackpropClassifier(hidden_layer_sizes=(3,), solver=solver, max_iter=3, warm_start=True)
-    fit_quietly(clf, X, y)  # a NumPy model
+    quiet_fit(clf, X, y)  # a NumPy model
     before = [coef.copy() for coef in clf.coefs_]
     with pytest.raises(RuntimeError, match="setup failed"):
         clf.set_callbacks(FailingSetup()).fit(as_tensor(X), as_tensor(y))
@@ -352,7 +346,7 @@ def test_a_fit_failing_before_training_leaves_the_model_where_it_was(solver, as_
 def test_a_torch_model_predicts_input_of_another_dtype(as_tensor):
     torch = _torch()
     X, y = make_labelled("multiclass", n_samples=30, n_features=3, seed=0)
-    clf = fit_quietly(
+    clf = quiet_fit(
         BackpropClassifier(hidden_layer_sizes=(4,), max_iter=3), as_tensor(X).float(), y
     )
     expected = clf.predict_proba(as_tensor(X).float())
@@ -368,14 +362,14 @@ def test_a_torch_model_predicts_input_of_another_dtype(as_tensor):
 def test_unsigned_labels_stay_numpy_and_predict_on_torch(as_tensor):
     X, y = make_labelled("multiclass", n_samples=30, n_features=3, seed=0)
     labels = (y + 5).astype(np.uint32)
-    clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(4,), max_iter=3), as_tensor(X), labels)
+    clf = quiet_fit(BackpropClassifier(hidden_layer_sizes=(4,), max_iter=3), as_tensor(X), labels)
     assert isinstance(clf.classes_, np.ndarray)
     assert set(clf.predict(as_tensor(X)).tolist()) <= {5, 6, 7}
 
 
 def test_move_to_numpy_copies_the_history_too(as_tensor):
     X, y = make_labelled("binary", n_samples=30, n_features=3, seed=0)
-    clf = fit_quietly(BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), as_tensor(X), y)
+    clf = quiet_fit(BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3), as_tensor(X), y)
     on_host = move_to_numpy(clf)
     clf.partial_fit(as_tensor(X), y)
     assert (on_host.n_iter_, len(on_host.loss_curve_), len(on_host.history_)) == (3, 3, 3)
@@ -418,9 +412,9 @@ def test_regressor_fit_and_predict_match_numpy(
     X = make_problem("binary", n_samples=60, n_features=4, seed=0)[0].astype(dtype)
     y = make_regression_targets(X, n_targets, loss).astype(dtype)
     params = dict(hidden_layer_sizes=(6, 4), solver=solver, loss=loss, max_iter=8, random_state=0)
-    reference = fit_quietly(BackpropRegressor(**params), X, y)
+    reference = quiet_fit(BackpropRegressor(**params), X, y)
     X_xp, y_xp = to_library(X, library, device_name), to_library(y, library, device_name)
-    reg = fit_quietly(BackpropRegressor(**params), X_xp, y_xp)
+    reg = quiet_fit(BackpropRegressor(**params), X_xp, y_xp)
 
     for fitted, expected in zip(
         reg.coefs_ + reg.intercepts_, reference.coefs_ + reference.intercepts_, strict=True
@@ -453,12 +447,12 @@ def test_regressor_validation_scores_are_numpys(library, device_name, dtype, val
     else:
         params["early_stopping"] = True
         kwargs = {}
-    reference = fit_quietly(BackpropRegressor(**params), X, y, sample_weight=weights, **kwargs)
+    reference = quiet_fit(BackpropRegressor(**params), X, y, sample_weight=weights, **kwargs)
 
     def move(array):
         return to_library(array, library, device_name)
 
-    reg = fit_quietly(
+    reg = quiet_fit(
         BackpropRegressor(**params), move(X), move(y), sample_weight=move(weights),
         **{name: move(array) for name, array in kwargs.items()},
     )  # fmt: skip

@@ -15,42 +15,11 @@ from sklearn.preprocessing import StandardScaler
 from sklearn_backprop import BackpropClassifier
 from sklearn_backprop._callbacks import CALLBACKS_AVAILABLE
 
+from ._helpers import Recorder, quiet_fit
+
 needs_callbacks = pytest.mark.skipif(
     not CALLBACKS_AVAILABLE, reason="sklearn.callback needs scikit-learn >= 1.9"
 )
-
-
-class Recorder:
-    """Records every hook call; asks to stop after ``stop_after`` epochs."""
-
-    def __init__(self, stop_after=None):
-        self.stop_after = stop_after
-        self.calls = []
-
-    def setup(self, estimator, context):
-        self.calls.append(("setup", context.task_name))
-
-    def teardown(self, estimator, context):
-        self.calls.append(("teardown", context.task_name))
-
-    def on_fit_task_begin(self, estimator, context, *, X=None, fitted_estimator=None):
-        self.calls.append(("begin", context.task_name, context.task_id, fitted_estimator))
-
-    def on_fit_task_end(self, estimator, context, *, X=None, fitted_estimator=None):
-        self.calls.append(("end", context.task_name, context.task_id, fitted_estimator))
-        if context.task_name == "epoch":
-            self.parent_max_subtasks = context.parent.max_subtasks
-            return self.stop_after is not None and context.task_id + 1 >= self.stop_after
-        return False
-
-    def epochs(self, hook):
-        return [call for call in self.calls if call[0] == hook and call[1] == "epoch"]
-
-
-def fit_quietly(clf, X, y):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return clf.fit(X, y)
 
 
 @needs_callbacks
@@ -60,7 +29,7 @@ def test_hooks_fire_once_per_epoch_with_the_model_after_that_epoch(iris, solver)
     recorder = Recorder()
     params = dict(hidden_layer_sizes=(5,), solver=solver, random_state=0, tol=0)
     clf = BackpropClassifier(max_iter=6, **params).set_callbacks(recorder)
-    fit_quietly(clf, X, y)
+    quiet_fit(clf, X, y)
 
     assert recorder.calls[0] == ("setup", "fit")
     assert recorder.calls[1][:3] == ("begin", "fit", 0)
@@ -71,7 +40,7 @@ def test_hooks_fire_once_per_epoch_with_the_model_after_that_epoch(iris, solver)
     assert recorder.parent_max_subtasks == 6
     for epoch, (*_, fitted) in enumerate(ends, start=1):
         # The model a callback sees after epoch k is the model that k epochs make.
-        reference = fit_quietly(BackpropClassifier(max_iter=epoch, **params), X, y)
+        reference = quiet_fit(BackpropClassifier(max_iter=epoch, **params), X, y)
         for seen, expected in zip(fitted.coefs_, reference.coefs_, strict=True):
             np.testing.assert_array_equal(seen, expected)
         np.testing.assert_array_equal(fitted.predict_proba(X), reference.predict_proba(X))
@@ -90,7 +59,7 @@ def test_a_callback_stops_training(iris, solver):
     assert clf.n_iter_ == 3
     assert len(clf.loss_curve_) == 3
     assert len(recorder.epochs("end")) == 3
-    reference = fit_quietly(BackpropClassifier(max_iter=3, **params), X, y)
+    reference = quiet_fit(BackpropClassifier(max_iter=3, **params), X, y)
     np.testing.assert_allclose(clf.loss_curve_, reference.loss_curve_, rtol=1e-12)
     np.testing.assert_allclose(clf.coefs_[0], reference.coefs_[0], rtol=1e-10)
 
@@ -100,7 +69,7 @@ def test_lbfgs_reports_each_iteration(iris):
     X, y = iris
     recorder = Recorder()
     clf = BackpropClassifier(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=8, random_state=0)
-    fit_quietly(clf.set_callbacks(recorder), X, y)
+    quiet_fit(clf.set_callbacks(recorder), X, y)
     ends = recorder.epochs("end")
     scored = [call for call in ends if call[3] is not None]
     assert len(scored) == clf.n_iter_ == 8
@@ -127,7 +96,7 @@ def test_scoring_monitor_records_the_score_after_each_epoch(iris):
     X, y = iris
     monitor = ScoringMonitor(scoring="accuracy")
     clf = BackpropClassifier(hidden_layer_sizes=(5,), max_iter=4, random_state=0, tol=0)
-    fit_quietly(clf.set_callbacks(monitor), X, y)
+    quiet_fit(clf.set_callbacks(monitor), X, y)
     log = monitor.get_logs().data_as_pandas
     epochs = log[log["task_name"] == "epoch"]
     assert list(epochs["task_id"]) == [0, 1, 2, 3]
@@ -203,13 +172,13 @@ def test_progress_bar_over_a_pipeline(iris, capsys, tmp_path):
     log = EpochLog(tmp_path / "epochs.jsonl")
     net = BackpropClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0, tol=0)
     pipe = Pipeline([("scale", StandardScaler()), ("net", net)])
-    fit_quietly(pipe.set_callbacks(progress_bar(), log), X, y)
+    quiet_fit(pipe.set_callbacks(progress_bar(), log), X, y)
 
     # The network is the Pipeline's second step (task 1).
     assert log.epochs_per_fit() == {(("Pipeline", "fit", 0), (*NET, 1)): [0, 1, 2]}
     output = capsys.readouterr().out
     assert len(bars(output, "Pipeline - fit-final-estimator | BackpropClassifier")) == 1
-    fit_quietly(net, X, y)  # the Pipeline lent its callbacks to the network for its fit only
+    quiet_fit(net, X, y)  # the Pipeline lent its callbacks to the network for its fit only
     assert len(log.lines()) == 3
 
 
@@ -229,7 +198,7 @@ def test_progress_bar_over_a_grid_search(iris, capsys, tmp_path, n_jobs, in_pipe
         )
     else:
         search = GridSearchCV(net, {"alpha": [1e-4, 1e-2]}, cv=2, n_jobs=n_jobs)
-    fit_quietly(search.set_callbacks(progress_bar(), log), X, y)
+    quiet_fit(search.set_callbacks(progress_bar(), log), X, y)
 
     # Two candidates times two folds are the search's tasks 0 to 3, the refit
     # is the GridSearchCV's task 1; each ran its three epochs.
@@ -253,7 +222,7 @@ def test_progress_bar_by_default_has_no_bars_inside_a_searched_pipeline(iris, ca
     net = BackpropClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0)
     pipe = Pipeline([("scale", StandardScaler()), ("net", net)])
     search = GridSearchCV(pipe, {"net__alpha": [1e-4, 1e-2]}, cv=2)
-    fit_quietly(search.set_callbacks(ProgressBar()), X, y)  # max_propagation_depth=1
+    quiet_fit(search.set_callbacks(ProgressBar()), X, y)  # max_propagation_depth=1
     output = capsys.readouterr().out
     assert len(bars(output, "Pipeline")) == 5
     assert bars(output, "BackpropClassifier") == []
@@ -266,11 +235,11 @@ def test_progress_bar_set_on_the_net_in_a_pipeline_is_refused(iris):
     pipe = Pipeline([("scale", StandardScaler()), ("net", net)])
     pipe.named_steps["net"].set_callbacks(progress_bar())
     with pytest.raises(TypeError, match=r"\(BackpropClassifier\) of a meta-estimator \(Pipeline\)"):
-        fit_quietly(pipe, X, y)
+        quiet_fit(pipe, X, y)
     # What the user guide says to do instead: take it off the step, set it on
     # the Pipeline.
     pipe.named_steps["net"].set_callbacks()
-    fit_quietly(pipe.set_callbacks(progress_bar()), X, y)
+    quiet_fit(pipe.set_callbacks(progress_bar()), X, y)
     assert pipe.named_steps["net"].n_iter_ == 3
 
 
@@ -287,7 +256,7 @@ def test_progress_bar_set_below_a_grid_search_fails_every_fit(iris, in_pipeline)
     name = type(estimator).__name__
     message = rf"(?s)All the 4 fits failed.*\({name}\) of a meta-estimator \(GridSearchCV\)"
     with pytest.raises(ValueError, match=message):
-        fit_quietly(search, X, y)
+        quiet_fit(search, X, y)
 
 
 @needs_callbacks
@@ -300,7 +269,7 @@ def test_scoring_monitor_on_the_net_in_a_pipeline_scores_what_the_net_is_given(i
     net = BackpropClassifier(max_iter=3, **params).set_callbacks(monitor)
     pipe = Pipeline([("scale", StandardScaler()), ("net", net)])
     X_shifted = X + 5  # the network scores 2/3 on it scaled back, 1/3 as it is
-    fit_quietly(pipe, X_shifted, y)
+    quiet_fit(pipe, X_shifted, y)
     log = monitor.get_logs().data_as_pandas
     epochs = log[log["task_name"] == "epoch"]
     assert list(epochs["task_id"]) == [0, 1, 2]
@@ -316,7 +285,7 @@ def test_scoring_monitor_stays_on_the_net_in_a_grid_search(iris, n_jobs):
     monitor = ScoringMonitor(scoring="accuracy")  # not auto-propagated: set where it scores
     net = BackpropClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0, tol=0)
     search = GridSearchCV(net.set_callbacks(monitor), {"alpha": [1e-4, 1e-2]}, cv=2, n_jobs=n_jobs)
-    fit_quietly(search, X, y)
+    quiet_fit(search, X, y)
     log = monitor.get_logs().data_as_pandas
     epochs = log[log["task_name"] == "epoch"]
     assert epochs.groupby("parent_task_id_path")["task_id"].apply(list).to_dict() == {
@@ -331,5 +300,5 @@ def test_older_scikit_learn_says_what_callbacks_need(iris):
     clf = BackpropClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0)
     with pytest.raises(ImportError, match=r"scikit-learn >= 1\.9"):
         clf.set_callbacks(object())
-    fit_quietly(clf, X, y)  # and training works as always
+    quiet_fit(clf, X, y)  # and training works as always
     assert clf.n_iter_ == 3

@@ -17,11 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from sklearn_backprop import BackpropClassifier, TrainingDivergedError
 
-from ._helpers import quiet
-
-
-def quiet_fit(clf, *args, **kwargs):
-    return quiet(clf.fit, *args, **kwargs)
+from ._helpers import quiet, quiet_fit
 
 
 def small_clf(**params):
@@ -131,45 +127,6 @@ def test_sparse_label_indicator_matrix_trains_as_the_dense_one():
     validated = small_clf(max_iter=5)
     quiet(validated.fit, X, Y, X_val=X[:20], y_val=sp.csr_matrix(Y[:20]))
     assert len(validated.validation_scores_) == 5
-
-
-def test_same_random_state_gives_bit_identical_models(iris):
-    X, y = iris
-    first = quiet_fit(small_clf(random_state=42), X, y)
-    second = quiet_fit(small_clf(random_state=42), X, y)
-    other = quiet_fit(small_clf(random_state=43), X, y)
-    for a, b in zip(
-        first.coefs_ + first.intercepts_, second.coefs_ + second.intercepts_, strict=True
-    ):
-        np.testing.assert_array_equal(a, b)
-    assert first.loss_curve_ == second.loss_curve_
-    assert not np.array_equal(first.coefs_[0], other.coefs_[0])
-
-
-@pytest.mark.parametrize(
-    ("dtype", "expected"),
-    [(np.float32, np.float32), (np.float64, np.float64), (np.int64, np.float64)],
-)
-def test_float32_trains_and_predicts_in_float32(iris, dtype, expected):
-    X, y = iris
-    X = (X * 10).astype(dtype)
-    clf = quiet_fit(small_clf(max_iter=3), X, y)
-    assert all(c.dtype == expected for c in clf.coefs_ + clf.intercepts_)
-    assert clf.predict_proba(X).dtype == expected
-
-
-@pytest.mark.parametrize("container", [sp.csr_matrix, sp.csc_matrix, sp.csr_array])
-def test_sparse_input_gives_the_dense_result(iris, container):
-    X, y = iris
-    X = np.where(np.abs(X) < 0.5, 0, X)
-    # At the defaults sparse input is scaled but not centred, dense input
-    # centred too: tests/test_scaling.py checks each against its reference.
-    dense = quiet_fit(small_clf(max_iter=10, mlp_parity=True), X, y)
-    sparse = quiet_fit(small_clf(max_iter=10, mlp_parity=True), container(X), y)
-    np.testing.assert_allclose(sparse.loss_curve_, dense.loss_curve_, rtol=1e-12)
-    np.testing.assert_allclose(
-        sparse.predict_proba(container(X)), dense.predict_proba(X), rtol=1e-10
-    )
 
 
 @pytest.mark.parametrize("round_trip", ["pickle", "joblib", "clone-then-fit"])

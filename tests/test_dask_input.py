@@ -10,7 +10,7 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn_backprop import BackpropClassifier, BackpropRegressor
 from sklearn_backprop._dask_data import _checked_chunk
 from sklearn_backprop._dask_fit import _chunk_gradient
-from sklearn_backprop._network import init_params, join
+from sklearn_backprop._network import Model, init_params, join
 from sklearn_backprop._targets import RegressionTargets
 
 from ._helpers import HEADS, assert_same_model, dask_problem, quiet_fit
@@ -94,11 +94,11 @@ def test_a_chunk_at_an_odd_address_gives_the_gradient_of_an_aligned_one():
     X, y = rng.normal(size=(100, 6)).astype(np.float32), rng.normal(size=100)
     coefs, intercepts = init_params([6, 8, 1], "logistic", np.random.RandomState(0), np.float32)
     targets = RegressionTargets("squared_error", 1)
-    settings = {"activation": "logistic", "out_activation": "identity", "loss": "squared_error"}
+    model = Model("logistic", "identity", "squared_error")
 
     def gradient(X, params):
         X, Y, _ = _checked_chunk(X, y, None, 0, np.float32, targets)
-        return _chunk_gradient((X, targets.encode(Y, np.float32), None), params, **settings)
+        return _chunk_gradient((X, targets.encode(Y, np.float32), None), params, model)
 
     params = join(coefs, intercepts)
     expected = gradient(X, params)

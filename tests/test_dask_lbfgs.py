@@ -10,7 +10,7 @@ import pytest
 
 from sklearn_backprop import BackpropClassifier, BackpropRegressor
 
-from ._helpers import assert_same_model, dask_problem, local_cluster, quiet_fit
+from ._helpers import Recorder, assert_same_model, dask_problem, local_cluster, quiet_fit
 
 distributed = pytest.importorskip("distributed")
 da = pytest.importorskip("dask.array")
@@ -226,8 +226,6 @@ def test_callbacks_see_each_iteration_as_an_epoch(client):
 
     if not CALLBACKS_AVAILABLE:
         pytest.skip("sklearn.callback needs scikit-learn >= 1.9")
-    from .test_callbacks import Recorder
-
     X, y, _ = data("binary")
     recorder = Recorder(stop_after=4)
     model = BackpropClassifier(

@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_backprop import BackpropClassifier, BackpropRegressor
 from sklearn_backprop._dropout import DropoutSampler
-from sklearn_backprop._network import DropoutMasks, loss_and_gradients
+from sklearn_backprop._network import DropoutMasks, Model, loss_and_gradients
 from sklearn_backprop._xp import to_numpy
 
 from ._helpers import TARGET_KINDS, make_network, make_problem, quiet
@@ -43,20 +43,19 @@ def test_gradients_through_fixed_masks_match_finite_differences(activation, kind
     loss = {"regression": "squared_error", "counts": "poisson"}.get(kind, "log_loss")
     coefs, intercepts = make_network(X.shape[1], Y.shape[1], activation=activation)
     dropout = _fixed_masks(X.shape[0], [X.shape[1], 5, 4], [0.2, 0.5, 0.3])
-    settings = dict(
-        activation=activation, out_activation=out_activation, loss=loss, alpha=0.1,
-        dropout=dropout,
-    )  # fmt: skip
+    model = Model(activation, out_activation, loss, alpha=0.1)
 
     def loss_of():
-        return loss_and_gradients(X, Y, None, coefs, intercepts, **settings)[0]
+        return loss_and_gradients((X, Y, None), coefs, intercepts, model, dropout=dropout)[0]
 
-    _, coef_grads, intercept_grads = loss_and_gradients(X, Y, None, coefs, intercepts, **settings)
+    _, coef_grads, intercept_grads = loss_and_gradients(
+        (X, Y, None), coefs, intercepts, model, dropout=dropout
+    )
     numerical = _numerical_gradients(loss_of, coefs + intercepts)
     for analytic, expected in zip(coef_grads + intercept_grads, numerical, strict=True):
         np.testing.assert_allclose(analytic, expected, rtol=1e-5, atol=1e-8)
     # The masks changed the gradient: the check is not the one without dropout.
-    plain = loss_and_gradients(X, Y, None, coefs, intercepts, **{**settings, "dropout": None})
+    plain = loss_and_gradients((X, Y, None), coefs, intercepts, model, dropout=None)
     assert not np.allclose(plain[1][0], coef_grads[0])
 
 

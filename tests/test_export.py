@@ -19,15 +19,11 @@ from sklearn_backprop import (
     to_onnx,
 )
 
-from ._helpers import quiet
+from ._helpers import quiet, quiet_fit
 
 sio = pytest.importorskip("skops.io")
 ort = pytest.importorskip("onnxruntime")
 skl2onnx = pytest.importorskip("skl2onnx")
-
-
-def quiet_fit(model, X, y):
-    return quiet(model.fit, X, y)
 
 
 def problem(kind):

@@ -10,7 +10,7 @@ import pytest
 import scipy.sparse as sp
 
 from sklearn_backprop._fastpaths import Workspace
-from sklearn_backprop._network import loss_and_gradients
+from sklearn_backprop._network import Model, loss_and_gradients
 
 from ._helpers import TARGET_KINDS, make_network, make_problem
 
@@ -43,13 +43,13 @@ def test_gradients_match_finite_differences(activation, loss, kind, alpha, weigh
     X, Y, out_activation = make_problem(kind)
     coefs, intercepts = make_network(X.shape[1], Y.shape[1], activation=activation)
     sample_weight = np.random.RandomState(2).uniform(0, 3, X.shape[0]) if weighted else None
-    settings = dict(activation=activation, out_activation=out_activation, loss=loss, alpha=alpha)
+    model = Model(activation, out_activation, loss, alpha)
 
     def loss_of():
-        return loss_and_gradients(X, Y, sample_weight, coefs, intercepts, **settings)[0]
+        return loss_and_gradients((X, Y, sample_weight), coefs, intercepts, model)[0]
 
     _, coef_grads, intercept_grads = loss_and_gradients(
-        X, Y, sample_weight, coefs, intercepts, **settings
+        (X, Y, sample_weight), coefs, intercepts, model
     )
     numerical = _numerical_gradients(loss_of, coefs + intercepts)
     for analytic, expected in zip(coef_grads + intercept_grads, numerical, strict=True):
@@ -65,15 +65,7 @@ def test_float32_gradients_stay_float32_and_agree_with_float64(activation, loss,
         X, Y, out_activation = make_problem(kind, dtype=dtype)
         coefs, intercepts = make_network(X.shape[1], Y.shape[1], activation=activation, dtype=dtype)
         results[dtype] = loss_and_gradients(
-            X,
-            Y,
-            None,
-            coefs,
-            intercepts,
-            activation=activation,
-            out_activation=out_activation,
-            loss=loss,
-            alpha=0.1,
+            (X, Y, None), coefs, intercepts, Model(activation, out_activation, loss, alpha=0.1)
         )
     loss32, coef32, intercept32 = results[np.float32]
     loss64, coef64, intercept64 = results[np.float64]
@@ -87,16 +79,10 @@ def test_integer_sample_weight_equals_repeating_samples():
     X, Y, out_activation = make_problem("multiclass")
     coefs, intercepts = make_network(X.shape[1], Y.shape[1])
     weights = np.arange(X.shape[0]) % 3  # zeros included: those samples vanish
-    settings = dict(activation="tanh", out_activation=out_activation, loss="log_loss", alpha=0.2)
-    weighted = loss_and_gradients(X, Y, weights.astype(float), coefs, intercepts, **settings)
-    repeated = loss_and_gradients(
-        X.repeat(weights, axis=0),
-        Y.repeat(weights, axis=0),
-        None,
-        coefs,
-        intercepts,
-        **settings,
-    )
+    model = Model("tanh", out_activation, "log_loss", alpha=0.2)
+    weighted = loss_and_gradients((X, Y, weights.astype(float)), coefs, intercepts, model)
+    repeated_batch = (X.repeat(weights, axis=0), Y.repeat(weights, axis=0), None)
+    repeated = loss_and_gradients(repeated_batch, coefs, intercepts, model)
     np.testing.assert_allclose(weighted[0], repeated[0], rtol=1e-12)
     for got, expected in zip(weighted[1] + weighted[2], repeated[1] + repeated[2], strict=True):
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-14)
@@ -120,17 +106,12 @@ def test_workspace_gives_the_gradients_of_the_plain_computation(
     X = sp.csr_matrix(X) if sparse else X
     coefs, intercepts = make_network(n_features, Y.shape[1], hidden, activation=activation)
     weights = np.random.RandomState(3).uniform(0, 2, X.shape[0])
-    settings = dict(
-        activation=activation, out_activation=out_activation, loss="log_loss", alpha=0.3
-    )
+    model = Model(activation, out_activation, "log_loss", alpha=0.3)
     workspace = Workspace.for_params(coefs, batch_size=X.shape[0] + 5, dtype=X.dtype)
     for rows in (slice(None), slice(0, 7)):  # a full batch and a shorter last one
-        expected = loss_and_gradients(
-            X[rows], Y[rows], weights[rows], coefs, intercepts, **settings
-        )
-        got = loss_and_gradients(
-            X[rows], Y[rows], weights[rows], coefs, intercepts, workspace=workspace, **settings
-        )
+        batch = (X[rows], Y[rows], weights[rows])
+        expected = loss_and_gradients(batch, coefs, intercepts, model)
+        got = loss_and_gradients(batch, coefs, intercepts, model, workspace=workspace)
         np.testing.assert_allclose(got[0], expected[0], rtol=1e-12)
         for grad, expected_grad in zip(got[1] + got[2], expected[1] + expected[2], strict=True):
             np.testing.assert_allclose(grad, expected_grad, rtol=1e-10, atol=1e-15)

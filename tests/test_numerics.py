@@ -12,7 +12,7 @@ from sklearn.metrics import log_loss
 from sklearn_backprop import BackpropClassifier, _fastpaths
 from sklearn_backprop._activations import ACTIVATIONS, DERIVATIVES, logistic
 from sklearn_backprop._losses import loss_value, softmax
-from sklearn_backprop._network import forward, init_params, network_output
+from sklearn_backprop._network import Model, forward, init_params, network_output
 
 DTYPES = [np.float32, np.float64]
 REFERENCE = {
@@ -142,7 +142,7 @@ def test_network_output_in_blocks_equals_the_whole_forward_pass(
     rng = np.random.default_rng(0)
     coefs, intercepts = init_params([6, 13, 5, 4], "tanh", np.random.RandomState(0), coef_dtype)
     X = rng.normal(size=(107, 6)).astype(X_dtype)
-    expected = forward(X, coefs, intercepts, "tanh", out_activation)[-1]
+    expected = forward(X, coefs, intercepts, Model("tanh", out_activation))[-1]
     got = network_output(X, coefs, intercepts, "tanh", out_activation)
     assert got.dtype == expected.dtype
     np.testing.assert_array_equal(got, expected)

@@ -10,7 +10,6 @@ from copy import deepcopy
 import numpy as np
 import pandas as pd
 import pytest
-import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.datasets import make_friedman1
 from sklearn.exceptions import NotFittedError
@@ -23,7 +22,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn_backprop import BackpropRegressor, InconsistentVersionWarning, TrainingDivergedError
 from sklearn_backprop._callbacks import CALLBACKS_AVAILABLE
 
-from ._helpers import quiet
+from ._helpers import Recorder, assert_same_weights, quiet, quiet_fit
 
 needs_callbacks = pytest.mark.skipif(
     not CALLBACKS_AVAILABLE, reason="sklearn.callback needs scikit-learn >= 1.9"
@@ -54,17 +53,6 @@ def two_targets(data):
 def small_reg(**params):
     settings = dict(hidden_layer_sizes=(8,), learning_rate_init=0.01, max_iter=20, random_state=0)
     return BackpropRegressor(**{**settings, **params})
-
-
-def quiet_fit(reg, *args, **kwargs):
-    return quiet(reg.fit, *args, **kwargs)
-
-
-def assert_same_weights(ours, reference, rtol):
-    for got, expected in zip(
-        ours.coefs_ + ours.intercepts_, reference.coefs_ + reference.intercepts_, strict=True
-    ):
-        np.testing.assert_allclose(got, expected, rtol=rtol, atol=rtol)
 
 
 class TestFitAndPredict:
@@ -126,36 +114,6 @@ class TestFitAndPredict:
         X, y = data
         reg = quiet_fit(small_reg(loss="poisson"), X, np.round(y))
         assert (reg.predict(X) > 0).all()
-
-    def test_same_random_state_gives_bit_identical_models(self, data):
-        first = quiet_fit(small_reg(random_state=42), *data)
-        second = quiet_fit(small_reg(random_state=42), *data)
-        other = quiet_fit(small_reg(random_state=43), *data)
-        assert_same_weights(first, second, rtol=0)
-        assert first.loss_curve_ == second.loss_curve_
-        assert not np.array_equal(first.coefs_[0], other.coefs_[0])
-
-    @pytest.mark.parametrize(
-        ("dtype", "expected"),
-        [(np.float32, np.float32), (np.float64, np.float64), (np.int64, np.float64)],
-    )
-    def test_float32_trains_and_predicts_in_float32(self, data, dtype, expected):
-        X, y = data
-        reg = quiet_fit(small_reg(max_iter=3), (X * 10).astype(dtype), y)
-        assert all(c.dtype == expected for c in reg.coefs_ + reg.intercepts_)
-        assert reg.predict((X * 10).astype(dtype)).dtype == expected
-        assert isinstance(reg.loss_, float)
-
-    @pytest.mark.parametrize("container", [sp.csr_matrix, sp.csc_matrix, sp.csr_array])
-    def test_sparse_input_gives_the_dense_result(self, data, container):
-        X, y = data
-        X = np.where(np.abs(X) < 0.5, 0, X)
-        # At the defaults sparse input is scaled but not centred, dense input
-        # centred too: tests/test_scaling.py checks each against its reference.
-        dense = quiet_fit(small_reg(max_iter=10, mlp_parity=True), X, y)
-        sparse = quiet_fit(small_reg(max_iter=10, mlp_parity=True), container(X), y)
-        np.testing.assert_allclose(sparse.loss_curve_, dense.loss_curve_, rtol=1e-12)
-        np.testing.assert_allclose(sparse.predict(container(X)), dense.predict(X), rtol=1e-10)
 
     def test_unfitted_predict(self, data):
         with pytest.raises(NotFittedError):
@@ -301,29 +259,6 @@ class TestHistoryAndDisplay:
             assert display.ax_.get_title() == "BackpropRegressor"
         finally:
             plt.close("all")
-
-
-class Recorder:
-    """Records the models that the epochs' ends show; asks to stop after ``stop_after``."""
-
-    def __init__(self, stop_after=None):
-        self.stop_after = stop_after
-        self.fitted = []
-
-    def setup(self, estimator, context):
-        pass
-
-    def teardown(self, estimator, context):
-        pass
-
-    def on_fit_task_begin(self, estimator, context, *, X=None, fitted_estimator=None):
-        pass
-
-    def on_fit_task_end(self, estimator, context, *, X=None, fitted_estimator=None):
-        if context.task_name != "epoch" or fitted_estimator is None:
-            return False
-        self.fitted.append(fitted_estimator)
-        return self.stop_after is not None and len(self.fitted) >= self.stop_after
 
 
 @needs_callbacks

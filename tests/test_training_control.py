@@ -21,7 +21,7 @@ from threadpoolctl import ThreadpoolController, threadpool_info
 
 from sklearn_backprop import BackpropClassifier, _fastpaths, _memory
 
-from ._helpers import quiet
+from ._helpers import assert_same_weights, quiet
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +39,6 @@ def both(X, y, **settings):
     ours = quiet(BackpropClassifier(**settings, mlp_parity=True).fit, X, y)
     reference = quiet(MLPClassifier(**settings).fit, X, y)
     return ours, reference
-
-
-def assert_same_weights(ours, reference, rtol):
-    for got, expected in zip(
-        ours.coefs_ + ours.intercepts_, reference.coefs_ + reference.intercepts_, strict=True
-    ):
-        np.testing.assert_allclose(got, expected, rtol=rtol, atol=rtol)
 
 
 def blas_threads():
