@@ -154,10 +154,11 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
                 settings, X, y, sample_weight, validation, classes, resume, incremental, rng
             )
             train, validation_data = self._split(settings, data, incremental, rng)
-        self._train_where_X_lives(
-            settings, train, validation_data, given, (xp, device), rng,
-            incremental=incremental, resume=resume, user_validation=validation is not None,
-        )  # fmt: skip
+        with self._in_training_units(resume):
+            self._train_where_X_lives(
+                settings, train, validation_data, given, (xp, device), rng,
+                incremental=incremental, resume=resume, user_validation=validation is not None,
+            )  # fmt: skip
         return self
 
     def _set_up(self, settings, X, y, sample_weight, validation, classes, resume, incremental, rng,
@@ -191,6 +192,17 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
             self._start_network(targets.n_outputs, settings, data.train.X.dtype)
         self._start_optimizer(settings, restart=not incremental or not self._continues(settings))
         return data
+
+    @contextmanager
+    def _in_training_units(self, resume):
+        """Within the block, the weights in the units training uses (a head may train in others).
+
+        ``resume``: the weights are a fitted model's, in the units ``predict`` uses.
+        """
+        yield
+
+    def _fold_targets(self, coefs, intercepts):
+        """Copies of weights in training units made the ones ``predict`` uses (callbacks' view)."""
 
     def _weights_dtype(self):
         return numpy_dtype(np.asarray(to_numpy(self.coefs_[0])).dtype)

@@ -52,11 +52,15 @@ class EpochReporter:
         # Callable, so the copies are only made when a callback asks for the
         # fitted estimator; copies, because training updates the arrays in place;
         # moved to where the data lives (L-BFGS trains on NumPy arrays).
+        # Folded as at the end of fit: a callback predicts in the user's units.
         estimator = self._estimator
         xp = namespace(estimator.coefs_[0])
+        coefs = [copy(xp, coef) for coef in estimator.coefs_]
+        intercepts = [copy(xp, bias) for bias in estimator.intercepts_]
+        estimator._fold_targets(coefs, intercepts)
         return {
-            "coefs_": [move(copy(xp, coef), *self._home) for coef in estimator.coefs_],
-            "intercepts_": [move(copy(xp, bias), *self._home) for bias in estimator.intercepts_],
+            "coefs_": [move(coef, *self._home) for coef in coefs],
+            "intercepts_": [move(bias, *self._home) for bias in intercepts],
         }
 
     def epoch_begin(self):

@@ -59,14 +59,14 @@ def prepare(estimator, X, y, sample_weight, validation, targets, *, dtype, reset
     """
     X, y = _validated(estimator, X, y, targets, dtype, reset)
     check_input_scale(X)
+    sample_weight = _sample_weight(sample_weight, X)
     if learn:
         targets.learn(y, classes)
+        targets.learn_scale(y, sample_weight)
     else:
         targets.check_resumed(y, classes, warm_start and not incremental)
     Y = targets.encode(y, X.dtype)
-    weights, name = targets.weights(
-        Y, _sample_weight(sample_weight, X), X.dtype, "sample_weight", training=True
-    )
+    weights, name = targets.weights(Y, sample_weight, X.dtype, "sample_weight", training=True)
     if not incremental:
         targets.check_learnable(Y, weights, name)
     if validation is not None:

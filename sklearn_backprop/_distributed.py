@@ -58,7 +58,8 @@ def fit_on_cluster(estimator, X, y, sample_weight, classes, validation, incremen
         observer = FitObserver(
             estimator, reporter, evaluate, verbose=settings.verbose, samples_per_epoch=0
         )
-        estimator._train(settings, data.train, observer, rng, False, None, gradient=gradient)
+        with estimator._in_training_units(resume):
+            estimator._train(settings, data.train, observer, rng, False, None, gradient=gradient)
     finally:
         for chunks in held:
             chunks.release()

@@ -51,7 +51,7 @@ def to_onnx(clf, X_sample, *, target_opset=None):
     >>> model = to_onnx(clf, X[:1])
     >>> [output.name for output in model.graph.output]
     ['label', 'probabilities']
-    >>> reg = BackpropRegressor(solver="lbfgs", max_iter=50, random_state=0).fit(X[:, :3], X[:, 3])
+    >>> reg = BackpropRegressor(solver="lbfgs", tol=1e-3, random_state=0).fit(X[:, :3], X[:, 3])
     >>> [output.name for output in to_onnx(reg, X[:1, :3]).graph.output]
     ['variable']
     """

@@ -1,5 +1,7 @@
 """BackpropRegressor: the regression head on the shared estimator base."""
 
+from contextlib import contextmanager
+
 from sklearn.base import RegressorMixin
 from sklearn.utils.metaestimators import available_if
 
@@ -7,6 +9,7 @@ from ._base import SHARED_CONSTRAINTS, BackpropEstimator, check_finite_output
 from ._compat import StrOptions, _fit_context
 from ._dask_input import dask_aware
 from ._losses import OUTPUT_ACTIVATIONS
+from ._target_scale import fold, unfold
 from ._targets import RegressionTargets
 from ._xp import namespace
 
@@ -21,6 +24,14 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
     input), with an identity output on the squared error or an exponential
     output on the Poisson deviance, for one target or many. Parameters that
     MLPRegressor also has carry its name and meaning.
+
+    By default the network learns each target standardized, ``(y - mean) /
+    std`` (weighted by ``sample_weight``), so that the learning rate and
+    ``tol`` suit any unit; for 'poisson', ``y / mean``, which keeps a count
+    non-negative and only moves the log link by ``log(mean)``. The map back
+    is folded into the output layer, so ``coefs_`` and ``intercepts_``
+    predict ``y`` itself; ``warm_start`` and ``partial_fit`` keep the first
+    fit's statistics. ``mlp_parity=True`` trains on ``y``, as MLPRegressor.
 
     Parameters
     ----------
@@ -154,24 +165,29 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         ``intercepts_[i]`` holds the biases of layer i + 1.
 
     loss_ : float
-        The training loss of the last epoch.
+        The training loss of the last epoch. It and every loss below is in
+        training units: on the standardized targets by default (half the
+        squared error over each target's variance; 'poisson': half the
+        deviance over the target's mean), on ``y`` with ``mlp_parity=True``.
 
     best_loss_ : float or None
         The lowest training loss of any epoch (iteration for 'lbfgs'); None
         with ``early_stopping``, as in MLPRegressor.
 
     loss_curve_ : list of float
-        The training loss of every epoch (every iteration for 'lbfgs').
-        With several targets the squared error is summed over them, where
-        MLPRegressor reports its mean (the gradients, and so the weights
-        that 'sgd' and 'adam' train, are the same).
+        The training loss of every epoch (every iteration for 'lbfgs'), in
+        training units (see ``loss_``). With several targets the squared
+        error is summed over them, where MLPRegressor reports its mean (the
+        gradients, and so the weights that 'sgd' and 'adam' train, are the
+        same).
 
     validation_scores_ : list of float or None
         The validation R² of every epoch, when there is a validation set.
 
     validation_loss_curve_ : list of float or None
         The loss of the predictions on the validation set (no penalty term)
-        of every epoch, when there is a validation set.
+        of every epoch, when there is a validation set, in training units
+        (see ``loss_``).
 
     best_validation_score_ : float or None
         The best validation R², when there is a validation set.
@@ -180,7 +196,8 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         One row per epoch (per iteration for 'lbfgs'), over all calls to
         ``fit`` and ``partial_fit`` since the model was last initialised:
         ``epoch``, ``train_loss``, ``validation_loss``, ``validation_score``,
-        ``learning_rate`` and ``seconds``.
+        ``learning_rate`` and ``seconds``; losses in training units (see
+        ``loss_``).
 
     n_iter_ : int
         The number of epochs (iterations for 'lbfgs') run by the last call to
@@ -218,11 +235,11 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
     >>> X, y = make_friedman1(n_samples=500, noise=0.5, random_state=0)
     >>> X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
     >>> reg = BackpropRegressor(hidden_layer_sizes=(32,), learning_rate_init=0.01, max_iter=2000,
-    ...                         tol=1e-3, random_state=0).fit(X_train, y_train)
+    ...                         random_state=0).fit(X_train, y_train)
     >>> reg.predict(X_test[:3]).round(1)
-    array([13.4, 21.9,  4.5])
+    array([14.7, 22.5,  3.5])
     >>> round(reg.score(X_test, y_test), 3)
-    0.946
+    0.964
     """
 
     _parameter_constraints = {
@@ -270,7 +287,28 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         self.mlp_parity = mlp_parity
 
     def _new_targets(self):
-        return RegressionTargets(self.loss)
+        return RegressionTargets(self.loss, standardize=not self.mlp_parity)
+
+    @contextmanager
+    def _in_training_units(self, resume):
+        """Train on the standardized targets; fold their map back into the output layer after.
+
+        Whatever ends training (its end, an error, Ctrl-C), the model leaves
+        the block predicting in the user's units.
+        """
+        if resume:
+            self._fold_targets(self.coefs_, self.intercepts_, unfold)
+        try:
+            yield
+        finally:
+            # The arrays as they are now: training may have moved them to another device.
+            self._fold_targets(self.coefs_, self.intercepts_)
+
+    def _fold_targets(self, coefs, intercepts, how=fold):
+        """Make weights trained on the standardized targets predict ``y`` itself, in place."""
+        if getattr(self, "_target_scale", None) is not None:  # None: trained on y (mlp_parity)
+            how(coefs[-1], intercepts[-1], self._target_offset, self._target_scale,
+                self.out_activation_)  # fmt: skip
 
     def _model_targets(self):
         return RegressionTargets.of_model(self, self.loss)
