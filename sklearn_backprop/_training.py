@@ -26,7 +26,8 @@ from ._xp import all_finite, copy, device_of, namespace
 class TrainingDivergedError(ValueError):
     """Training produced non-finite loss or weights, or outputs that overflow on validation data.
 
-    Typically a learning rate far too large, or unscaled features. A
+    Typically a learning rate far too large, or unscaled features (or, for a
+    regressor, an unscaled target, which the message then names). A
     ``ValueError``; the model keeps the weights of the epoch before.
 
     Examples

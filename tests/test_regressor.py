@@ -368,6 +368,22 @@ class TestTrainingControl:
         assert_same_weights(reg, before, rtol=0)
         assert np.isfinite(reg.predict(X)).all()
 
+    @pytest.mark.parametrize(
+        ("solver", "method"),
+        [("sgd", "fit"), ("adam", "fit"), ("lbfgs", "fit"), ("sgd", "partial_fit")],
+    )
+    def test_divergence_on_a_huge_target_names_the_target(self, data, solver, method):
+        X, y = data
+        with pytest.raises(TrainingDivergedError, match="Scale the target: y holds values up"):
+            getattr(small_reg(solver=solver, max_iter=5), method)(X, y * 1e200)
+
+    def test_divergence_on_a_huge_input_names_the_input(self, data):
+        X, y = data
+        reg = small_reg(solver="lbfgs", activation="identity", max_iter=5)
+        with pytest.raises(TrainingDivergedError, match="scaling the input") as error:
+            reg.fit(X * 1e200, y * 1e200)  # the target no larger than the input
+        assert "target" not in str(error.value)
+
     @pytest.mark.parametrize("solver", ["adam", "lbfgs"])
     def test_ctrl_c_keeps_the_last_completed_epoch(self, data, solver):
         X, y = np.tile(data[0], (40, 1)), np.tile(data[1], 40)  # epochs of a few milliseconds
