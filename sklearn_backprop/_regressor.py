@@ -3,17 +3,15 @@
 from contextlib import contextmanager
 
 from sklearn.base import RegressorMixin
-from sklearn.utils import check_array
 from sklearn.utils.metaestimators import available_if
 
 from ._base import SHARED_CONSTRAINTS, BackpropEstimator, check_finite_output
 from ._compat import StrOptions, _fit_context
-from ._dask_input import dask_aware, is_dask_collection
+from ._dask_input import dask_aware
 from ._losses import OUTPUT_ACTIVATIONS
-from ._target_scale import fold, unfold
+from ._target_scale import fold, naming_a_huge_target, unfold
 from ._targets import RegressionTargets
-from ._training import LBFGS_REMEDY, REMEDY, TrainingDivergedError
-from ._xp import namespace, to_numpy
+from ._xp import namespace
 
 
 class BackpropRegressor(RegressorMixin, BackpropEstimator):
@@ -344,7 +342,7 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
             The fitted regressor.
         """
         validation = self._validation_arguments(X_val, y_val, sample_weight_val)
-        with _naming_a_huge_target(X, y):
+        with naming_a_huge_target(X, y):
             return self._fit(X, y, sample_weight, validation=validation, incremental=False)
 
     @available_if(BackpropEstimator._partial_fit_is_possible)
@@ -367,7 +365,7 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
             The updated regressor.
         """
         self._check_partial_fit()
-        with _naming_a_huge_target(X, y):
+        with naming_a_huge_target(X, y):
             return self._fit(X, y, sample_weight, incremental=True)
 
     @dask_aware
@@ -398,27 +396,3 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.positive_only = self.loss == "poisson"  # the checks then give y >= 0
         return tags
-
-
-def _largest_magnitude(values):
-    values = check_array(to_numpy(values), accept_sparse=True, ensure_2d=False, dtype=float)
-    return float(abs(values).max()) if values.size else 0.0
-
-
-@contextmanager
-def _naming_a_huge_target(X, y):
-    """A divergence's advice names the target where it, not the input, is what is huge."""
-    try:
-        yield
-    except TrainingDivergedError as error:
-        if is_dask_collection(X) or is_dask_collection(y):
-            raise  # not gathered to the client for advice
-        target, inputs = _largest_magnitude(y), _largest_magnitude(X)
-        if target <= 1e3 * max(inputs, 1.0):  # not orders of magnitude beyond the input
-            raise
-        message = str(error).removesuffix(REMEDY).removesuffix(LBFGS_REMEDY)
-        raise TrainingDivergedError(
-            f"{message}Scale the target: y holds values up to {target:.3g} (X up to "
-            f"{inputs:.3g}), e.g. with TransformedTargetRegressor(regressor=..., "
-            "transformer=StandardScaler()), which also scales predict's output back."
-        ) from error

@@ -15,9 +15,14 @@ For an identity output ``y = scale * z + offset``: ``W <- W * scale`` and
 ``y = scale * exp(z) = exp(z + log(scale))``: ``b <- b + log(scale)``.
 """
 
-import numpy as np
+from contextlib import contextmanager
 
-from ._xp import device_of, namespace
+import numpy as np
+from sklearn.utils import check_array
+
+from ._dask_input import is_dask_collection
+from ._training import LBFGS_REMEDY, REMEDY, TrainingDivergedError
+from ._xp import device_of, namespace, to_numpy
 
 
 def weighted_moments(Y, sample_weight):
@@ -30,9 +35,13 @@ def weighted_moments(Y, sample_weight):
     weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     if weights is not None and not weights.any():
         weights = None  # refused with a clear message by the weights' own check, later
+    # Divided by the largest magnitude first: the squares of a huge target do not overflow.
+    magnitude = np.max(np.abs(Y), axis=0, initial=0.0)
+    magnitude = np.where(np.isfinite(magnitude) & (magnitude > 0), magnitude, 1.0)
+    Y = Y / magnitude
     mean = np.average(Y, axis=0, weights=weights)
     variance = np.average((Y - mean) ** 2, axis=0, weights=weights)
-    return mean, np.sqrt(variance)
+    return mean * magnitude, np.sqrt(variance) * magnitude
 
 
 def target_statistics(mean, std, loss):
@@ -78,3 +87,27 @@ def unfold(coef, intercept, offset, scale, out_activation):
     intercept -= _as_layer(offset, intercept)
     intercept /= _as_layer(scale, intercept)
     coef /= _as_layer(scale, coef)
+
+
+def _largest_magnitude(values):
+    values = check_array(to_numpy(values), accept_sparse=True, ensure_2d=False, dtype=float)
+    return float(abs(values).max()) if values.size else 0.0
+
+
+@contextmanager
+def naming_a_huge_target(X, y):
+    """A divergence's advice names the target where it, not the input, is what is huge."""
+    try:
+        yield
+    except TrainingDivergedError as error:
+        if is_dask_collection(X) or is_dask_collection(y):
+            raise  # not gathered to the client for advice
+        target, inputs = _largest_magnitude(y), _largest_magnitude(X)
+        if target <= 1e3 * max(inputs, 1.0):  # not orders of magnitude beyond the input
+            raise
+        message = str(error).removesuffix(REMEDY).removesuffix(LBFGS_REMEDY)
+        raise TrainingDivergedError(
+            f"{message}Scale the target: y holds values up to {target:.3g} (X up to "
+            f"{inputs:.3g}), e.g. with TransformedTargetRegressor(regressor=..., "
+            "transformer=StandardScaler()), which also scales predict's output back."
+        ) from error

@@ -156,3 +156,13 @@ def test_diabetes_is_learned_at_the_defaults():
     model = make_pipeline(StandardScaler(), BackpropRegressor(random_state=0))
     fit(model, X[:350], y[:350])
     assert model.score(X[350:], y[350:]) > 0.4
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_a_huge_target_trains_as_its_standardized_self(solver):
+    # On y itself such a target diverges (test_regressor); its squares would overflow.
+    X, y = regression()
+    params = dict(SETTINGS, solver=solver)
+    huge = fit(BackpropRegressor(**params), X, y * 1e200)
+    model = fit(BackpropRegressor(**params), X, y)
+    np.testing.assert_allclose(huge.predict(X) / 1e200, model.predict(X), rtol=1e-8)
