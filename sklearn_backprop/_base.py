@@ -43,7 +43,7 @@ SHARED_CONSTRAINTS = {
     "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
     "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
     "power_t": [Interval(Real, 0, None, closed="left")],
-    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "max_iter": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "shuffle": ["boolean"],
     "random_state": ["random_state"],
     "tol": [Interval(Real, 0, None, closed="left")],
@@ -51,7 +51,7 @@ SHARED_CONSTRAINTS = {
     "warm_start": ["boolean"],
     "momentum": [Interval(Real, 0, 1, closed="both")],
     "nesterovs_momentum": ["boolean"],
-    "early_stopping": ["boolean"],
+    "early_stopping": ["boolean", StrOptions({"auto"})],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
     "beta_1": [Interval(Real, 0, 1, closed="left")],
     "beta_2": [Interval(Real, 0, 1, closed="left")],
@@ -128,7 +128,7 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
         return True
 
     def _check_partial_fit(self):
-        if self.early_stopping:
+        if not isinstance(self.early_stopping, str) and self.early_stopping:  # 'auto' holds none
             raise ValueError(
                 "partial_fit does not support early_stopping=True: it runs one epoch on "
                 "the data it is given, with nothing held out."
@@ -141,7 +141,9 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
             from ._distributed import fit_on_cluster
 
             return fit_on_cluster(self, X, y, sample_weight, classes, validation, incremental)
-        settings = TrainingSettings.from_params(self.get_params(deep=False))
+        settings = TrainingSettings.from_params(self.get_params(deep=False)).for_fit(
+            _num_samples(X), validation is not None, incremental
+        )
         given = (X, y, sample_weight)  # what callbacks score the model on
         xp, device = input_namespace(X)
         X, y, sample_weight = to_numpy(X), to_numpy(y), to_numpy(sample_weight)
@@ -287,8 +289,11 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
                 # A warm start scored on the user's fixed validation set: its
                 # weights compete with the epochs'. On a random hold-out they
                 # would be scored on samples they were trained on.
-                start_score = _finite_score(evaluate)
+                start_score = _finite_score(evaluate, settings.monitors_validation_loss)
             self._train(settings, train, observer, rng, incremental, start_score)
+            if self._stops_early(settings, observer) and settings.monitors_validation_loss:
+                # The score of the epoch kept for its validation loss.
+                self.best_validation_score_ = _finite_score(evaluate, loss_watched=False)
         finally:
             move_weights(self, *home)
             move_classes(self, *home)
@@ -336,10 +341,11 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
             max_epochs=1 if incremental else settings.max_iter, samples_seen=self.t_,
             start_score=start_score,
         )  # fmt: skip
-        if self._stops_early(settings, observer) and start_score is not None:
+        by_score = not settings.monitors_validation_loss
+        if self._stops_early(settings, observer) and start_score is not None and by_score:
             # The weights it started from may have won.
             self.best_validation_score_ = max(self.best_validation_score_, start_score)
-        if not incremental and not stopped_early:
+        if not incremental and not stopped_early and settings.warns_at_budget:
             warn_at_caller(
                 f"Stochastic optimizer: maximum iterations ({settings.max_iter}) reached and "
                 "the optimization hasn't converged yet.",
@@ -405,8 +411,16 @@ def check_finite_output(output):
         )
 
 
-def _finite_score(evaluate):
-    """The validation score of the model's current weights, or None where their loss overflows."""
+def _finite_score(evaluate, loss_watched):
+    """The validation loss or score of the current weights; None where their loss overflows."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         loss, score = evaluate()
-    return score if np.isfinite(loss) else None
+    if not np.isfinite(loss):
+        return None
+    return loss if loss_watched else score
+
+
+def _num_samples(X):
+    """Rows of ``X``, without computing a Dask collection (whose unknown size is NaN)."""
+    shape = getattr(X, "shape", None)
+    return shape[0] if shape is not None else np.asarray(X).shape[0]  # lists, __array__ objects

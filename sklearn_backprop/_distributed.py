@@ -38,7 +38,10 @@ def _check_solver(settings, incremental):
 
 def fit_on_cluster(estimator, X, y, sample_weight, classes, validation, incremental):
     """``fit`` on Dask collections: the data checked, encoded and trained on where it lives."""
-    settings = TrainingSettings.from_params(estimator.get_params(deep=False))
+    # L-BFGS only: nothing is held out, whatever early_stopping says.
+    settings = TrainingSettings.from_params(estimator.get_params(deep=False)).for_fit(
+        0, validation is not None, incremental
+    )
     _check_solver(settings, incremental)
     client = cluster_client()
     resume = settings.warm_start and hasattr(estimator, "coefs_")

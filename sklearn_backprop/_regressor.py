@@ -75,9 +75,12 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
     power_t : float, default=0.5
         The exponent of the 'invscaling' schedule.
 
-    max_iter : int, default=200
+    max_iter : int or 'auto', default='auto'
         Maximum number of epochs (passes over the training data) of 'sgd' and
-        'adam', or of iterations of 'lbfgs'.
+        'adam', or of iterations of 'lbfgs'. 'auto' is 1000 epochs that end
+        training without a ConvergenceWarning, as part of the stopping rule (a
+        fit still improving by then overfits); 200, which warn, for 'lbfgs'
+        and with ``mlp_parity``.
 
     shuffle : bool, default=True
         Whether to visit the samples in a new random order every epoch.
@@ -88,9 +91,10 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
 
     tol : float, default=1e-4
         Training stops once the monitored value (the training loss, or the
-        validation score with ``early_stopping``) has not improved by at
-        least ``tol`` for more than ``n_iter_no_change`` consecutive epochs
-        (as in MLPRegressor). For 'lbfgs' it is the gradient tolerance.
+        validation loss with ``early_stopping``; with ``mlp_parity`` the
+        validation score, as MLPRegressor) has not improved by ``tol`` for more
+        than ``n_iter_no_change`` epochs in a row. For 'lbfgs' it is the
+        gradient tolerance.
 
     verbose : bool or int, default=False
         Print one line per epoch (per iteration for 'lbfgs'): the losses,
@@ -106,12 +110,14 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
     nesterovs_momentum : bool, default=True
         Whether 'sgd' uses Nesterov's momentum.
 
-    early_stopping : bool, default=False
-        Whether to stop when the validation R² stops improving, and keep
-        the weights of the best epoch. The validation set is ``X_val``,
-        ``y_val`` when given to ``fit``, otherwise a random
-        ``validation_fraction`` of the data (as in MLPRegressor, which holds
-        out the same samples). Only for 'sgd' and 'adam'.
+    early_stopping : bool or 'auto', default='auto'
+        Whether to stop when the validation loss stops improving, and keep
+        the weights of its best epoch. The validation set is ``X_val``,
+        ``y_val`` when given to ``fit``, else a random ``validation_fraction``
+        of the data. 'auto' is True when ``X_val`` is given or
+        ``X`` has 10,000 samples or more. With ``mlp_parity``, 'auto' is False
+        and the validation R² is watched, as in MLPRegressor (which holds out
+        the same samples). Only for 'sgd' and 'adam'.
 
     validation_fraction : float, default=0.1
         The share of the training data held out for early stopping, in (0, 1).
@@ -124,7 +130,8 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
 
     n_iter_no_change : int or np.inf, default=10
         Training stops after ``n_iter_no_change + 1`` epochs in a row
-        without an improvement of ``tol``; ``np.inf`` never stops early.
+        without an improvement of ``tol``; ``np.inf`` never stops early. On
+        the validation loss, it waits 100 optimizer steps at least.
 
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
@@ -190,7 +197,8 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         (see ``loss_``).
 
     best_validation_score_ : float or None
-        The best validation R², when there is a validation set.
+        The validation R² of the epoch early stopping kept (the best of
+        any epoch without it, or with ``mlp_parity``), given a validation set.
 
     history_ : pandas.DataFrame
         One row per epoch (per iteration for 'lbfgs'), over all calls to
@@ -251,8 +259,8 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         self, hidden_layer_sizes=(100,), activation="logistic", *, loss="squared_error",
         solver="adam", alpha=1e-4, batch_size="auto", learning_rate="constant",
         learning_rate_init=0.001,
-        power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False,
-        warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False,
+        power_t=0.5, max_iter="auto", shuffle=True, random_state=None, tol=1e-4, verbose=False,
+        warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping="auto",
         validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10,
         max_fun=15000, on_interrupt="raise",
         dropout=0.0, input_dropout=0.0, mlp_parity=False,
@@ -291,11 +299,7 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
 
     @contextmanager
     def _in_training_units(self, resume):
-        """Train on the standardized targets; fold their map back into the output layer after.
-
-        Whatever ends training (its end, an error, Ctrl-C), the model leaves
-        the block predicting in the user's units.
-        """
+        """Train on the standardized targets; after, whatever ended training, fold them back."""
         if resume:
             self._fold_targets(self.coefs_, self.intercepts_, unfold)
         try:
@@ -328,11 +332,9 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
             Non-negative weight of each sample; an integer weight acts like
             repeating the sample. None weighs every sample 1.
         X_val, y_val : array-like, default=None
-            A validation set, scored after every epoch (``history_``) and used
-            for ``early_stopping`` instead of a random hold-out: for instance
-            the later part of a time series. In a Pipeline, enable metadata
-            routing and pass ``transform_input=["X_val"]`` so that X_val goes
-            through the same preprocessing as X.
+            A validation set (e.g. the later part of a time series), scored
+            after every epoch and stopped on by ``early_stopping``. In a
+            Pipeline, pass ``transform_input=["X_val"]`` (metadata routing).
         sample_weight_val : array-like of shape (n_val_samples,), default=None
             Weights of the validation samples.
 

@@ -46,7 +46,7 @@ def _fit_both(X, y, sample_weight=None, activation="logistic", **settings):
     fit_kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        ours = BackpropClassifier(**settings).fit(X, y, **fit_kwargs)
+        ours = BackpropClassifier(**settings, mlp_parity=True).fit(X, y, **fit_kwargs)
         reference = MLPClassifier(**settings).fit(X, y, **fit_kwargs)
     return ours, reference
 
