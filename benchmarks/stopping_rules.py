@@ -14,7 +14,10 @@ where a trajectory ends and which epoch it keeps:
 - ``early_stopping=True`` with validation_fraction 0.1 and 0.2 and a
   patience that never ends: the history's validation score (accuracy, R²)
   and loss, replayed through MLPClassifier's patience rule for each
-  ``n_iter_no_change``, give the stopping epoch and the best epoch kept.
+  ``n_iter_no_change``, give the stopping epoch and the best epoch kept;
+- ``refit``: the hold-out's best validation-loss epoch (patience 20) as the
+  number of epochs (or of optimizer steps) of a fit on every row: the first
+  fit's trajectory, followed to that epoch.
 
 A callback scores the test fold after every epoch, and ends a hold-out fit
 once both monitors have gone 51 epochs without improving: every rule has
@@ -144,6 +147,27 @@ def hold_out_rows(model, recorder, fraction):
     return rows
 
 
+def refit_rows(full, recorder, hold_out_model, fraction):
+    """The hold-out chooses the epochs (best validation loss), a fit on every row runs them.
+
+    ``full`` and ``recorder``: the fit without a hold-out and its test scores,
+    which that refit follows epoch for epoch up to its own training-loss stop.
+    """
+    curve = hold_out_model.validation_loss_curve_
+    rows = []
+    for patience in (20,):
+        stop = patience_stop(curve, patience, False) or len(curve)
+        chosen = best_epoch(curve[:stop], False)
+        for name, epochs in [("epochs", chosen), ("steps", round(chosen * (1 - fraction)))]:
+            end = max(1, min(epochs, full.n_iter_))
+            rows.append({
+                "rule": f"refit vf={fraction} loss n={patience} same {name}", "epochs": end,
+                "warned": False, "score": recorder.scores[end - 1],
+                "log_loss": recorder.log_losses[end - 1] if recorder.log_losses else np.nan,
+            })  # fmt: skip
+    return rows
+
+
 def prepared_fold(X, y, fold, classification):
     """The fold's data through the standard preprocessing (and target scaling), fitted on train."""
     train, test = fold
@@ -162,14 +186,16 @@ def fold_rows(X, y, fold, classification):
     estimator = (BackpropClassifier if classification else BackpropRegressor)(
         random_state=SEED, max_iter=MAX_EPOCHS
     )
-    recorder = TestScores(X_test, y_test, classification, hold_out=False)
-    rows = budget_rows(fit_recording(clone(estimator), X_train, y_train, recorder), recorder)
+    full_scores = TestScores(X_test, y_test, classification, hold_out=False)
+    full = fit_recording(clone(estimator), X_train, y_train, full_scores)
+    rows = budget_rows(full, full_scores)
     for fraction in FRACTIONS:
         model = clone(estimator).set_params(
             early_stopping=True, validation_fraction=fraction, n_iter_no_change=np.inf
         )
         recorder = TestScores(X_test, y_test, classification, hold_out=True)
         rows += hold_out_rows(fit_recording(model, X_train, y_train, recorder), recorder, fraction)
+        rows += refit_rows(full, full_scores, model, fraction)
     return rows
 
 

@@ -14,8 +14,9 @@ For the pages in ``PAGES`` and the API page of every public class of
    JavaScript added that wait for every image and report what they found): the
    title is the expected one, the page holds at least the expected number of
    images, every image decoded to a non-empty bitmap and every stylesheet
-   loaded, the page's heading fits its box (not cut off), and a "Section
-   Navigation" sidebar that is shown holds links;
+   loaded, the page's heading fits its box (not cut off), so do the entries of
+   the right-hand "On this page" list and the signatures of the API pages, and
+   a "Section Navigation" sidebar that is shown holds links;
 3. a screenshot of the page is not blank (many distinct colours, and not all
    background);
 4. a class's API page documents, and lists in its "Methods" table, every public
@@ -79,6 +80,9 @@ WINDOW_SIZE = "--window-size=1400,3600"
 PROBE = """
 <script>
 window.addEventListener("load", () => {
+  document.querySelectorAll(".bd-sidebar-secondary .nav").forEach((list) => {
+    list.style.display = "block";
+  });
   const images = Array.from(document.images);
   const sheets = Array.from(document.querySelectorAll('link[rel="stylesheet"]'));
   const report = {
@@ -96,6 +100,23 @@ window.addEventListener("load", () => {
       scrollWidth: h.scrollWidth,
       clientWidth: h.clientWidth,
     })),
+    // Text running past the right edge of its box: an entry of the right-hand
+    // "On this page" list, every level of it unfolded (cut off by the sidebar), a
+    // signature or a parameter's type and default (out of the article's column).
+    spilling: [
+      ...Array.from(document.querySelectorAll(".bd-sidebar-secondary .toc-entry"))
+        .map((entry) => [entry, entry.closest(".bd-sidebar-secondary")]),
+      ...Array.from(document.querySelectorAll(".bd-article dt")).map((term) => [term, term]),
+    ]
+      .filter(([element]) => element.getClientRects().length > 0)
+      .map(([element, box]) => {
+        const text = document.createRange();
+        text.selectNodeContents(element);
+        const right = Math.max(0, ...Array.from(text.getClientRects()).map((r) => r.right));
+        const edge = box.getBoundingClientRect().right;
+        return { text: element.textContent.trim().slice(0, 50), by: Math.round(right - edge) };
+      })
+      .filter((spill) => spill.by > 1),
     // The theme's "Section Navigation": shown, it should lead somewhere.
     sectionNavigation: Array.from(document.querySelectorAll("nav.bd-docs-nav"))
       .filter((nav) => nav.getClientRects().length > 0)
@@ -278,6 +299,10 @@ def rendering_problems(name, report, title_words, min_images):
         f"in a box {h['clientWidth']} px wide)"
         for h in report["headings"]
         if h["scrollWidth"] > h["clientWidth"]
+    ]
+    problems += [
+        f"{name}: {spill['text']!r} runs {spill['by']} px past the right edge of its box"
+        for spill in report["spilling"]
     ]
     if 0 in report["sectionNavigation"]:
         problems.append(f"{name}: the sidebar shows an empty 'Section Navigation'")

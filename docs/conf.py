@@ -86,9 +86,11 @@ sphinx_gallery_conf = {
     # Stop the build if an example raises.
     "abort_on_example_error": True,
     "show_memory": False,
-    # examples/_figures.py is the examples' shared helper, not an example.
-    "ignore_pattern": r"(^|[\\/])_\w*\.py$",
 }
+
+# The right-hand "On this page" list names a method by itself (fit()), not as
+# BackpropClassifier.fit(): the page is the class's, and the sidebar is narrow.
+toc_object_entries_show_parents = "hide"
 
 # -- HTML -------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"

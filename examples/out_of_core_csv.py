@@ -18,7 +18,6 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from _figures import show_or_save
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
@@ -94,4 +93,15 @@ ax.set_ylabel("test accuracy")
 ax.set_title("Out-of-core training with partial_fit")
 ax.legend(loc="lower right")
 fig.tight_layout()
-show_or_save()
+
+# %%
+# Show the figures in a window; where none can open (Matplotlib's Agg backend,
+# on a server or in CI), ``plt.show()`` would draw nothing, so save them as PNG
+# files in the current folder instead.
+if plt.get_backend().lower() == "agg":
+    for number in plt.get_fignums():
+        path = Path(f"{Path(__file__).stem}_figure_{number}.png").resolve()
+        plt.figure(number).savefig(path)
+        print(f"saved the figure to {path}")
+else:
+    plt.show()

@@ -10,9 +10,11 @@ Each panel shades the predicted probability of the orange class over the
 plane, with the training points on top, and its title gives the test accuracy.
 """
 
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
-from _figures import show_or_save
+from matplotlib.lines import Line2D
 from sklearn.datasets import make_moons
 from sklearn.model_selection import train_test_split
 
@@ -77,9 +79,31 @@ for ax, (activation, model) in zip(axes, models.items(), strict=True):
     ax.set_title(f"activation='{activation}'\ntest accuracy {model.score(X_test, y_test):.3f}")
     ax.set_xlabel("feature 0")
 axes[0].set_ylabel("feature 1")
-fig.tight_layout()
-show_or_save()
+# One legend for the three panels, below them: what the markers and the line mean.
+colours = plt.get_cmap("PuOr_r")
+point = dict(linestyle="", markeredgecolor="black", markersize=7)
+handles = [
+    Line2D([], [], marker="o", markerfacecolor=colours(0.0), label="class 0", **point),
+    Line2D([], [], marker="o", markerfacecolor=colours(1.0), label="class 1", **point),
+    Line2D([], [], marker="o", markerfacecolor="white", label="training point", **point),
+    Line2D([], [], marker="X", markerfacecolor="white", label="test point", **point),
+    Line2D([], [], color="black", linewidth=1.5, label="decision boundary (probability 0.5)"),
+]
+fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False)
+fig.tight_layout(rect=(0, 0.07, 1, 1))
 
 # %%
 # On this problem all three reach a similar accuracy; what differs is the shape
 # of the boundary away from the data, where the network has to extrapolate.
+
+# %%
+# Show the figures in a window; where none can open (Matplotlib's Agg backend,
+# on a server or in CI), ``plt.show()`` would draw nothing, so save them as PNG
+# files in the current folder instead.
+if plt.get_backend().lower() == "agg":
+    for number in plt.get_fignums():
+        path = Path(f"{Path(__file__).stem}_figure_{number}.png").resolve()
+        plt.figure(number).savefig(path)
+        print(f"saved the figure to {path}")
+else:
+    plt.show()

@@ -8,17 +8,19 @@ A network of 512 sigmoid units trained on 300 of scikit-learn's 8x8 digits
 overfits: it has 38,000 weights for 300 images. Two regularisers fight
 that: ``dropout``, which silences a random share of the hidden units on
 every batch, and the L2 penalty ``alpha``. This example trains the same
-network with ``dropout`` 0, 0.2 and 0.5, and with the ``alpha`` that a grid
-search on the training images picks, for several seeds, and follows the
-test accuracy and log loss over the epochs (``X_val``: the test images,
-scored without dropout after every epoch).
+network with no regulariser (``alpha=0``), with ``dropout`` 0.2 and 0.5,
+and with the ``alpha`` that a grid search on the training images picks,
+for several seeds, and follows the test accuracy and log loss over the
+epochs (``X_val``: the test images, scored without dropout after every
+epoch).
 """
 
 import warnings
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
-from _figures import show_or_save
+import pandas as pd
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, train_test_split
@@ -52,40 +54,61 @@ def fit(**params):
 # %%
 # The alpha a grid search picks
 # -----------------------------
-# Three-fold cross-validation on the 300 training images only, without dropout.
+# Three-fold cross-validation on the 300 training images only, without dropout,
+# over penalties from light to heavy (the default, 1e-4, barely differs from none),
+# scored by the log loss, which 100 images per fold measure more finely than accuracy.
+alphas = [1e-3, 1e-2, 3e-2, 1e-1]
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
-    search = GridSearchCV(network(random_state=0), {"alpha": [1e-4, 1e-2, 1e-1, 1.0]}, cv=3).fit(
-        X_train, y_train
-    )
+    search = GridSearchCV(
+        network(random_state=0), {"alpha": alphas}, cv=3, scoring="neg_log_loss"
+    ).fit(X_train, y_train)
 tuned_alpha = search.best_params_["alpha"]
 print(f"alpha picked by the grid search: {tuned_alpha}")
+print("cross-validated log loss by alpha:")
+print(pd.Series(-search.cv_results_["mean_test_score"], alphas).round(3).to_string())
 
 # %%
 # Every setting, several seeds
 # ----------------------------
+# The dropout rows train with ``alpha=0`` too: each row is a model of its own.
 settings = {
-    "dropout=0": {},
-    "dropout=0.2": {"dropout": 0.2},
-    "dropout=0.5": {"dropout": 0.5},
+    "no regulariser": {"alpha": 0.0},
+    "dropout=0.2": {"alpha": 0.0, "dropout": 0.2},
+    "dropout=0.5": {"alpha": 0.0, "dropout": 0.5},
     f"alpha={tuned_alpha}": {"alpha": tuned_alpha},
 }
 curves = {
     name: [fit(random_state=seed, **params) for seed in SEEDS] for name, params in settings.items()
 }
 
-print("| setting | test accuracy | test log loss | best epoch's log loss (epoch) |")
-print("|---|---|---|---|")
-for name, fits in curves.items():
-    accuracy = [fitted.validation_scores_[-1] for fitted in fits]
-    loss = [fitted.validation_loss_curve_[-1] for fitted in fits]
-    best = [min(fitted.validation_loss_curve_) for fitted in fits]
-    best_epoch = [np.argmin(fitted.validation_loss_curve_) + 1 for fitted in fits]
-    print(
-        f"| {name} | {np.mean(accuracy):.3f} ± {np.std(accuracy):.3f} "
-        f"| {np.mean(loss):.3f} ± {np.std(loss):.3f} "
-        f"| {np.mean(best):.3f} ± {np.std(best):.3f} ({np.median(best_epoch):.0f}) |"
-    )
+
+def mean_and_spread(values, digits=3):
+    return f"{np.mean(values):.{digits}f} ± {np.std(values):.{digits}f}"
+
+
+table = pd.DataFrame(
+    {
+        "test accuracy": [
+            mean_and_spread([fitted.validation_scores_[-1] for fitted in fits])
+            for fits in curves.values()
+        ],
+        "test log loss": [
+            mean_and_spread([fitted.validation_loss_curve_[-1] for fitted in fits])
+            for fits in curves.values()
+        ],
+        "best epoch's log loss": [
+            mean_and_spread([min(fitted.validation_loss_curve_) for fitted in fits])
+            for fits in curves.values()
+        ],
+        "best epoch": [
+            int(np.median([np.argmin(fitted.validation_loss_curve_) + 1 for fitted in fits]))
+            for fits in curves.values()
+        ],
+    },
+    index=pd.Index(list(curves), name="setting"),
+)
+print(table.to_string())
 
 # %%
 # Over the epochs
@@ -93,14 +116,30 @@ for name, fits in curves.items():
 # The mean over the seeds; the band spans their lowest and highest values.
 fig, (loss_ax, accuracy_ax) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
 epochs = np.arange(1, EPOCHS + 1)
-for name, fits in curves.items():
+# A line style and marker each: where two settings' curves meet, both still show.
+styles = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D")]
+for (name, fits), (linestyle, marker) in zip(curves.items(), styles, strict=True):
     for ax, attribute in ((loss_ax, "validation_loss_curve_"), (accuracy_ax, "validation_scores_")):
         values = np.array([getattr(fitted, attribute) for fitted in fits])
-        (line,) = ax.plot(epochs, values.mean(axis=0), label=name)
+        (line,) = ax.plot(
+            epochs, values.mean(axis=0), label=name, linestyle=linestyle, marker=marker,
+            markevery=15, markersize=5,
+        )  # fmt: skip
         ax.fill_between(
-            epochs, values.min(axis=0), values.max(axis=0), alpha=0.2, color=line.get_color()
+            epochs, values.min(axis=0), values.max(axis=0), alpha=0.15, color=line.get_color()
         )
 loss_ax.set(xlabel="epoch", ylabel="test log loss", yscale="log", ylim=(0.2, 0.6))
-accuracy_ax.set(xlabel="epoch", ylabel="test accuracy", ylim=(0.85, 0.96))
+accuracy_ax.set(xlabel="epoch", ylabel="test accuracy", ylim=(0.9, 0.96))
 accuracy_ax.legend()
-show_or_save()
+
+# %%
+# Show the figures in a window; where none can open (Matplotlib's Agg backend,
+# on a server or in CI), ``plt.show()`` would draw nothing, so save them as PNG
+# files in the current folder instead.
+if plt.get_backend().lower() == "agg":
+    for number in plt.get_fignums():
+        path = Path(f"{Path(__file__).stem}_figure_{number}.png").resolve()
+        plt.figure(number).savefig(path)
+        print(f"saved the figure to {path}")
+else:
+    plt.show()

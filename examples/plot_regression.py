@@ -12,9 +12,9 @@ target's units).
 """
 
 import warnings
+from pathlib import Path
 
 import matplotlib.pyplot as plt
-from _figures import show_or_save
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_diabetes, make_friedman1
 from sklearn.exceptions import ConvergenceWarning
@@ -83,4 +83,15 @@ for ax, data_name in zip(axes, datasets, strict=True):
         ax.plot(network.loss_curve_, label=model_name)
     ax.set(title=data_name, xlabel="epoch", ylabel="training loss", yscale="log")
     ax.legend()
-show_or_save()
+
+# %%
+# Show the figures in a window; where none can open (Matplotlib's Agg backend,
+# on a server or in CI), ``plt.show()`` would draw nothing, so save them as PNG
+# files in the current folder instead.
+if plt.get_backend().lower() == "agg":
+    for number in plt.get_fignums():
+        path = Path(f"{Path(__file__).stem}_figure_{number}.png").resolve()
+        plt.figure(number).savefig(path)
+        print(f"saved the figure to {path}")
+else:
+    plt.show()

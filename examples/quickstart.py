@@ -12,9 +12,9 @@ just started say little.
 """
 
 import warnings
+from pathlib import Path
 
 import matplotlib.pyplot as plt
-from _figures import show_or_save
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -61,4 +61,15 @@ ax.set_ylabel("training loss (log scale)")
 ax.set_title("Digits, one hidden layer of 64 sigmoid units")
 ax.legend()
 fig.tight_layout()
-show_or_save()
+
+# %%
+# Show the figures in a window; where none can open (Matplotlib's Agg backend,
+# on a server or in CI), ``plt.show()`` would draw nothing, so save them as PNG
+# files in the current folder instead.
+if plt.get_backend().lower() == "agg":
+    for number in plt.get_fignums():
+        path = Path(f"{Path(__file__).stem}_figure_{number}.png").resolve()
+        plt.figure(number).savefig(path)
+        print(f"saved the figure to {path}")
+else:
+    plt.show()

@@ -10,9 +10,10 @@ performs that very update and the result is compared with the notebook's code,
 in numbers and in a figure of what the step changed.
 """
 
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
-from _figures import show_or_save
 
 from sklearn_backprop import BackpropClassifier
 
@@ -97,4 +98,15 @@ ax.set_ylabel("change made by the step")
 ax.set_title("One backpropagation step, parameter by parameter")
 ax.legend()
 fig.tight_layout()
-show_or_save()
+
+# %%
+# Show the figures in a window; where none can open (Matplotlib's Agg backend,
+# on a server or in CI), ``plt.show()`` would draw nothing, so save them as PNG
+# files in the current folder instead.
+if plt.get_backend().lower() == "agg":
+    for number in plt.get_fignums():
+        path = Path(f"{Path(__file__).stem}_figure_{number}.png").resolve()
+        plt.figure(number).savefig(path)
+        print(f"saved the figure to {path}")
+else:
+    plt.show()

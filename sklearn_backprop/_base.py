@@ -3,11 +3,13 @@
 Parameters and their constraints, the fit / partial_fit / warm_start flow,
 pickling, tags and the Array API device policy. A head (``_classifier``,
 ``_regressor``) adds its targets (``_new_targets``, ``_model_targets``), its
-output and its ``predict``; the fit flow reads the parameters once into a
-``TrainingSettings`` and hands the rest to ``_data`` and ``_training``.
+output and its ``predict``. ``_fit`` is the one fit flow for all data: it
+reads the parameters once into a ``FitCall`` (``_fit_call``) whose backend,
+where the data lives (``_memory``, ``_dask_fit``), prepares the data and
+supplies the loss, gradient and validation scoring; ``_training`` and
+``_lbfgs`` train. Prediction transforms X in one place, ``_raw_output``.
 """
 
-import itertools
 from contextlib import contextmanager
 from functools import partial
 from numbers import Integral, Real
@@ -15,21 +17,26 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._callbacks import CallbackSupportMixin, SilentReporter, epoch_reporter
 from ._compat import Interval, Options, StrOptions
-from ._dask_input import is_dask_collection
-from ._data import hold_out, prepare
-from ._device import check_same_namespace, input_namespace, location, move_classes, move_weights
+from ._data import hold_out
+from ._device import check_same_namespace, input_namespace, location, moved_classes, moved_weights
 from ._dropout import DropoutSampler
 from ._fastpaths import pack
-from ._history import FitObserver, history_frame, reset_history, start_call
+from ._fit_call import FitCall, FitInputs, Preparation, restored_on_failure
+from ._history import FitObserver, call_start, history_frame, new_history
 from ._lbfgs import train_lbfgs
-from ._losses import loss_value
-from ._network import init_params, loss_and_gradients, network_output
-from ._training import TrainingSettings, mini_batch_run, train_epochs
+from ._network import (
+    check_finite_output,
+    check_layer_shapes,
+    init_params,
+    join,
+    network_output,
+    split,
+)
+from ._training import mini_batch_run, train_epochs
 from ._version import VersionedPickleMixin
 from ._warn import warn_at_caller
 from ._xp import namespace, numpy_dtype, to_numpy
@@ -65,21 +72,6 @@ SHARED_CONSTRAINTS = {
 }
 
 
-@contextmanager
-def _restored_on_failure(estimator):
-    """Put every attribute back if the block raises: a failed fit leaves the model as it was.
-
-    The fit's set-up only rebinds attributes, so a shallow copy is enough.
-    """
-    before = dict(vars(estimator))
-    try:
-        yield
-    except BaseException:
-        vars(estimator).clear()
-        vars(estimator).update(before)
-        raise
-
-
 class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimator):
     """What both estimators share; a head supplies its targets, output and predict."""
 
@@ -108,8 +100,7 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
 
     def _pack_weights(self):
         """Make the NumPy weights views of one array (``_fastpaths.pack``); a no-op if they are."""
-        params = pack(self.coefs_ + self.intercepts_)[1]
-        self.coefs_, self.intercepts_ = params[: len(self.coefs_)], params[len(self.coefs_) :]
+        self.coefs_, self.intercepts_ = split(pack(self._params())[1])
 
     def _validation_arguments(self, X_val, y_val, sample_weight_val):
         if (X_val is None) != (y_val is None):
@@ -137,63 +128,28 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
     # -- fit ------------------------------------------------------------------
 
     def _fit(self, X, y, sample_weight, *, incremental, classes=None, validation=None):
-        if is_dask_collection(X) or is_dask_collection(y):  # data spread over a cluster
-            from ._distributed import fit_on_cluster
-
-            return fit_on_cluster(self, X, y, sample_weight, classes, validation, incremental)
-        settings = TrainingSettings.from_params(self.get_params(deep=False)).for_fit(
-            _num_samples(X), validation is not None, incremental
-        )
-        given = (X, y, sample_weight)  # what callbacks score the model on
-        xp, device = input_namespace(X)
-        X, y, sample_weight = to_numpy(X), to_numpy(y), to_numpy(sample_weight)
-        if validation is not None:
-            validation = tuple(to_numpy(array) for array in validation)
-        resume = (incremental or settings.warm_start) and hasattr(self, "coefs_")
-        with _restored_on_failure(self):
-            rng = check_random_state(self.random_state)
-            data = self._set_up(
-                settings, X, y, sample_weight, validation, classes, resume, incremental, rng
-            )
-            train, validation_data = self._split(settings, data, incremental, rng)
-        with self._in_training_units(resume):
-            self._train_where_X_lives(
-                settings, train, validation_data, given, (xp, device), rng,
-                incremental=incremental, resume=resume, user_validation=validation is not None,
-            )  # fmt: skip
-        return self
-
-    def _set_up(self, settings, X, y, sample_weight, validation, classes, resume, incremental, rng,
-                prepare=prepare):  # fmt: skip
-        """Validate the data; initialise the network, or check the one to resume from.
-
-        ``prepare``: ``_data.prepare``, or ``_distributed``'s for data on a cluster.
-        """
-        fitted_names = ["n_outputs_", *self._new_targets().fitted_attributes()]  # classes_, ...
-        fitted = resume and all(hasattr(self, name) for name in fitted_names)  # not set by hand
-        targets = self._model_targets() if fitted else self._new_targets()
-        data = prepare(
-            self, X, y, sample_weight, validation, targets,
-            dtype=self._weights_dtype() if resume else (np.float64, np.float32),
-            reset=not fitted, learn=not fitted, classes=classes,
-            warm_start=settings.warm_start, incremental=incremental,
+        """The one fit flow: where the data lives (``call.backend``) supplies its steps."""
+        inputs = FitInputs(X, y, sample_weight, validation, classes)
+        call = FitCall.start(
+            self.get_params(deep=False), inputs, incremental=incremental,
+            has_weights=hasattr(self, "coefs_"),
         )  # fmt: skip
-        n_features = data.train.X.shape[1]
-        if not fitted:
-            for name, value in targets.fitted_attributes().items():
-                setattr(self, name, value)
-            self.out_activation_ = targets.out_activation(settings.loss)
-        if resume:
-            self._check_weight_shapes(n_features, settings.hidden_layer_sizes, targets.n_outputs)
-        if not resume:
-            layer_units = [n_features, *settings.hidden_layer_sizes, targets.n_outputs]
-            self.coefs_, self.intercepts_ = init_params(
-                layer_units, settings.activation, rng, data.train.X.dtype
-            )
-        if not fitted:
-            self._start_network(targets.n_outputs, settings, data.train.X.dtype)
-        self._start_optimizer(settings, restart=not incremental or not self._continues(settings))
-        return data
+        backend = call.backend
+        with restored_on_failure(self):
+            targets, preparation = self._targets_for(call)
+            data = backend.prepare(self, inputs, targets, preparation)  # the data, made ready
+            try:
+                self._start(call, data, targets)
+                train, validation = self._split(call, data, targets)
+            except BaseException:
+                backend.release(data)
+                raise
+        try:
+            with self._in_training_units(call.resume):
+                self._train_where_X_lives(call, (train, validation), targets, inputs)
+        finally:
+            backend.release(data)
+        return self
 
     @contextmanager
     def _in_training_units(self, resume):
@@ -206,8 +162,43 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
     def _fold_targets(self, coefs, intercepts):
         """Copies of weights in training units made the ones ``predict`` uses (callbacks' view)."""
 
-    def _weights_dtype(self):
-        return numpy_dtype(np.asarray(to_numpy(self.coefs_[0])).dtype)
+    def _resumes_fitted_model(self, call):
+        """Whether the fit continues a fitted model, not weights set by hand (no classes_, ...)."""
+        fitted_names = ["n_outputs_", *self._new_targets().fitted_attributes()]
+        return call.resume and all(hasattr(self, name) for name in fitted_names)
+
+    def _targets_for(self, call):
+        """The targets object to prepare the data with, and how to prepare it."""
+        fitted = self._resumes_fitted_model(call)
+        targets = self._model_targets() if fitted else self._new_targets()
+        preparation = Preparation(
+            dtype=_weights_dtype(self.coefs_[0]) if call.resume else (np.float64, np.float32),
+            learn=not fitted, same_classes=call.settings.warm_start and not call.incremental,
+            incremental=call.incremental,
+        )  # fmt: skip
+        return targets, preparation
+
+    def _start(self, call, data, targets):
+        """Initialise the network, or check the one to resume from."""
+        settings = call.settings
+        fitted = self._resumes_fitted_model(call)
+        n_features, dtype = data.train.X.shape[1], data.train.X.dtype
+        if not fitted:
+            for name, value in targets.fitted_attributes().items():
+                setattr(self, name, value)
+            self.out_activation_ = targets.out_activation(settings.loss)
+        if call.resume:
+            layer_units = [n_features, *settings.hidden_layer_sizes, targets.n_outputs]
+            check_layer_shapes(self.coefs_, self.intercepts_, layer_units)
+        else:
+            layer_units = [n_features, *settings.hidden_layer_sizes, targets.n_outputs]
+            self.coefs_, self.intercepts_ = init_params(
+                layer_units, settings.activation, call.rng, dtype
+            )
+        if not fitted:
+            self._start_network(targets.n_outputs, settings, dtype)
+        restart = not call.incremental or not self._continues(settings)
+        self._start_optimizer(settings, restart)
 
     def _start_network(self, n_outputs, settings, dtype):
         self.coefs_ = [np.asarray(to_numpy(coef), dtype=dtype) for coef in self.coefs_]
@@ -217,7 +208,7 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
         self.n_outputs_ = n_outputs
         self.t_ = 0
         self._optimizer_state = {"solver": None}
-        reset_history(self, settings.early_stopping and settings.solver != "lbfgs")
+        vars(self).update(new_history(settings.early_stopping and settings.solver != "lbfgs"))
 
     def _continues(self, settings):
         # partial_fit continues the optimizer's state unless the solver changed.
@@ -229,83 +220,114 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
         if not restart:
             return
         optimizer = settings.optimizer()
-        state = {} if optimizer is None else optimizer.init_state(self.coefs_ + self.intercepts_)
+        state = {} if optimizer is None else optimizer.init_state(self._params())
         self._optimizer_state = {**state, "solver": settings.solver}
 
-    def _check_weight_shapes(self, n_features, hidden_layer_sizes, n_outputs):
-        layer_units = [n_features, *hidden_layer_sizes, n_outputs]
-        expected = list(itertools.pairwise(layer_units))
-        found = [tuple(np.shape(coef)) for coef in self.coefs_]
-        found_biases = [tuple(np.shape(bias)) for bias in self.intercepts_]
-        if found != expected or found_biases != [(units,) for units in layer_units[1:]]:
-            raise ValueError(
-                f"coefs_ have shapes {found} and intercepts_ {found_biases}, but "
-                f"hidden_layer_sizes and the data ask for {expected}; fit with "
-                "warm_start=False to start over with the new architecture."
-            )
+    def _params(self):
+        """The weights and biases as one list (arrays shared, not copied)."""
+        return join(self.coefs_, self.intercepts_)
 
-    def _split(self, settings, data, incremental, rng):
+    def _split(self, call, data, targets):
         """The training set, and the validation set (the user's, held out, or None)."""
-        hold = settings.early_stopping and not incremental and settings.solver != "lbfgs"
+        settings = call.settings
+        hold = settings.early_stopping and not call.incremental and settings.solver != "lbfgs"
         if data.validation is None and hold:
             # After the weights' initialisation, as in MLPClassifier, so that
             # the same random_state holds out the same samples.
-            stratify = self._model_targets().stratify(data.train.Y)
-            return hold_out(data.train, settings.validation_fraction, rng, stratify)
+            stratify = targets.stratify(data.train.Y)
+            return hold_out(data.train, settings.validation_fraction, call.rng, stratify)
         return data.train, data.validation
 
     # -- training -------------------------------------------------------------
 
-    def _train_where_X_lives(self, settings, train, validation, given, where, rng, *,
-                             incremental, resume, user_validation):  # fmt: skip
+    def _move_to(self, where, train_where):
+        """The labels to ``where`` (input's place), the weights to ``train_where``."""
+        self.coefs_, self.intercepts_, self._optimizer_state = moved_weights(
+            self.coefs_, self.intercepts_, self._optimizer_state, *train_where
+        )
+        if hasattr(self, "classes_"):
+            self.classes_ = moved_classes(self.classes_, *where)
+
+    def _train_where_X_lives(self, call, data_sets, targets, inputs):
         """Move the model to where training runs, train, and leave it where X lives."""
-        xp, device = where
-        train_xp = np if settings.solver == "lbfgs" else xp  # L-BFGS is scipy's: NumPy
+        settings, backend = call.settings, call.backend
+        train_where = backend.training_place(settings)
         # Back where they were if anything fails before training starts.
-        home = location(self.coefs_[0]) if resume else where
+        home = location(self.coefs_[0]) if call.resume else backend.where
         try:
-            move_classes(self, xp, device)
-            move_weights(self, train_xp, device)
-            train = train.moved(train_xp, device)
-            evaluate = None
-            if validation is not None:
-                validation = validation.moved(train_xp, device)
-                evaluate = partial(
-                    self._evaluate, validation.X, validation.Y, validation.sample_weight
-                )
-            # partial_fit is one step of the user's own loop: callbacks follow fit only.
-            reporter = (
-                SilentReporter()
-                if incremental
-                else epoch_reporter(self, *given, settings.max_iter + (settings.solver == "lbfgs"))
+            self._move_to(backend.where, train_where)
+            train, validation = (
+                None if data_set is None else backend.placed(data_set, train_where)
+                for data_set in data_sets
             )
-            home = where
-            observer = FitObserver(
-                self, reporter, evaluate, verbose=settings.verbose,
-                samples_per_epoch=0 if settings.solver == "lbfgs" else train.X.shape[0],
-            )  # fmt: skip
+            observer = self._observer(call, train, validation, targets, inputs)
+            home = backend.where
             start_score = None
-            if resume and user_validation and settings.early_stopping and not incremental:
+            warm_scored = call.resume and inputs.validation is not None and not call.incremental
+            if warm_scored and settings.early_stopping:
                 # A warm start scored on the user's fixed validation set: its
                 # weights compete with the epochs'. On a random hold-out they
                 # would be scored on samples they were trained on.
-                start_score = _finite_score(evaluate, settings.monitors_validation_loss)
-            self._train(settings, train, observer, rng, incremental, start_score)
+                start_score = observer.finite_score(settings.monitors_validation_loss)
+            self._train(call, train, observer, start_score)
             if self._stops_early(settings, observer) and settings.monitors_validation_loss:
                 # The score of the epoch kept for its validation loss.
-                self.best_validation_score_ = _finite_score(evaluate, loss_watched=False)
+                self.best_validation_score_ = observer.finite_score()
         finally:
-            move_weights(self, *home)
-            move_classes(self, *home)
+            self._move_to(home, home)
         observer.finish()
 
-    def _train(self, settings, train, observer, rng, incremental, start_score, gradient=None):
-        start_call(self, observer.has_validation, self._stops_early(settings, observer))
+    def _observer(self, call, train, validation, targets, inputs):
+        """The observer of this call's epochs: history, validation, callbacks, verbose."""
+        settings = call.settings
+        evaluate = None
+        if validation is not None:
+            evaluation = call.backend.evaluation(
+                validation, settings, self.out_activation_, targets
+            )
+            evaluate = partial(self._evaluate, evaluation)
+        # partial_fit is one step of the user's own loop: callbacks follow fit only.
+        reporter = (
+            SilentReporter()
+            if call.incremental
+            else epoch_reporter(
+                self, inputs.X, inputs.y, inputs.sample_weight,
+                settings.max_iter + (settings.solver == "lbfgs"),
+            )
+        )  # fmt: skip
+        # L-BFGS counts no samples in t_.
+        samples = 0 if settings.solver == "lbfgs" else train.X.shape[0]
+        record = partial(self._record_epoch, samples)
+        return FitObserver(reporter, evaluate, record, verbose=settings.verbose)
+
+    def _record_epoch(self, samples, figures):
+        """One epoch's figures in the fitted attributes; returns its ``history_`` row."""
+        loss, validation_loss = figures["train_loss"], figures["validation_loss"]
+        self.t_ += samples
+        self.n_iter_ += 1
+        self.loss_curve_.append(loss)
+        self.loss_ = loss
+        if self.best_loss_ is not None:
+            self.best_loss_ = min(self.best_loss_, loss)
+        if not np.isnan(validation_loss):
+            score = figures["validation_score"]
+            self.validation_loss_curve_.append(validation_loss)
+            self.validation_scores_.append(score)
+            self.best_validation_score_ = max(self.best_validation_score_, score)
+        row = {"epoch": len(self.loss_curve_), **figures}
+        self._history_rows.append(row)
+        return row
+
+    def _train(self, call, train, observer, start_score):
+        settings = call.settings
+        vars(self).update(
+            call_start(vars(self), observer.has_validation, self._stops_early(settings, observer))
+        )
         try:
             if settings.solver == "lbfgs":
-                self._fit_lbfgs(settings, train, observer, gradient)
+                self._fit_lbfgs(call, train, observer)
             else:
-                self._fit_stochastic(settings, train, observer, rng, incremental, start_score)
+                self._fit_stochastic(call, train, observer, start_score)
         except KeyboardInterrupt:
             if settings.on_interrupt == "raise":
                 raise
@@ -319,45 +341,39 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
     def _stops_early(settings, observer):
         return settings.early_stopping and settings.solver != "lbfgs" and observer.has_validation
 
-    def _gradient(self, settings):
-        return partial(
-            loss_and_gradients, activation=settings.activation,
-            out_activation=self.out_activation_, loss=settings.loss, alpha=settings.alpha,
-        )  # fmt: skip
-
-    def _fit_stochastic(self, settings, train, observer, rng, incremental, start_score):
+    def _fit_stochastic(self, call, train, observer, start_score):
+        settings = call.settings
         optimizer, state = settings.optimizer(), self._optimizer_state
         if namespace(self.coefs_[0]) is np:
             self._pack_weights()  # already packed, unless moved or replaced since
         rates = settings.dropout_rates()
         run = mini_batch_run(
-            train.X, train.Y, train.sample_weight, self.coefs_ + self.intercepts_,
-            gradient=self._gradient(settings), optimizer=optimizer, state=state,
-            batch_size=settings.batch_size_for(train.X.shape[0]),
-            dropout=None if rates is None else DropoutSampler(rates, rng, self.coefs_),
+            train, self._params(),
+            gradient=call.backend.gradient(settings, self.out_activation_), optimizer=optimizer,
+            state=state, batch_size=settings.batch_size_for(train.X.shape[0]),
+            dropout=None if rates is None else DropoutSampler(rates, call.rng, self.coefs_),
         )  # fmt: skip
         stopped_early = train_epochs(
-            run, settings, optimizer, state, observer, rng,
-            max_epochs=1 if incremental else settings.max_iter, samples_seen=self.t_,
+            run, settings, optimizer, state, observer, call.rng,
+            max_epochs=1 if call.incremental else settings.max_iter, samples_seen=self.t_,
             start_score=start_score,
         )  # fmt: skip
         by_score = not settings.monitors_validation_loss
         if self._stops_early(settings, observer) and start_score is not None and by_score:
             # The weights it started from may have won.
             self.best_validation_score_ = max(self.best_validation_score_, start_score)
-        if not incremental and not stopped_early and settings.warns_at_budget:
+        if not call.incremental and not stopped_early and settings.warns_at_budget:
             warn_at_caller(
                 f"Stochastic optimizer: maximum iterations ({settings.max_iter}) reached and "
                 "the optimization hasn't converged yet.",
                 ConvergenceWarning,
             )
 
-    def _fit_lbfgs(self, settings, train, observer, gradient=None):
-        """``gradient``: the core's on the data in memory, or ``_distributed``'s on a cluster."""
+    def _fit_lbfgs(self, call, train, observer):
+        settings, backend = call.settings, call.backend
         result = train_lbfgs(
-            train.X, train.Y, train.sample_weight, self.coefs_ + self.intercepts_,
-            gradient=gradient or self._gradient(settings), settings=settings, observer=observer,
-            workspace=gradient is None,
+            train, self._params(), gradient=backend.gradient(settings, self.out_activation_),
+            settings=settings, observer=observer, workspace=backend.in_memory,
         )  # fmt: skip
         # The final loss, also when L-BFGS stopped before its first iteration.
         self.loss_ = float(result.fun)
@@ -369,18 +385,14 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
                 ConvergenceWarning,
             )
 
-    def _evaluate(self, X_val, Y_val, sample_weight_val):
+    def _evaluate(self, evaluation):
         """The validation loss (no penalty) and score of the current weights."""
-        output = network_output(
-            X_val, self.coefs_, self.intercepts_, self.activation, self.out_activation_
-        )
-        loss = loss_value(self.loss, self.out_activation_, Y_val, output, sample_weight_val)
-        return loss, self._model_targets().score(Y_val, output, sample_weight_val)
+        return evaluation(self._params())
 
     # -- prediction -----------------------------------------------------------
 
-    def _raw_output(self, X, method):
-        """The output layer's input z for ``X``, checked finite, in X's namespace."""
+    def _prediction_input(self, X, method):
+        """``X`` checked and converted for the network: where prediction transforms X."""
         check_is_fitted(self)
         xp, device = input_namespace(X)
         check_same_namespace(self.coefs_[0], xp, device, f"{type(self).__name__}.{method}()")
@@ -392,6 +404,11 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
         if xp is not np and X.dtype != self.coefs_[0].dtype:
             # NumPy promotes mixed dtypes in a product; not every library does.
             X = xp.astype(X, self.coefs_[0].dtype)
+        return X
+
+    def _raw_output(self, X, method):
+        """The output layer's input z for ``X``, checked finite, in X's namespace."""
+        X = self._prediction_input(X, method)
         # Overflow shows up as non-finite outputs, reported below in plain words.
         with np.errstate(over="ignore", invalid="ignore"):
             z = network_output(X, self.coefs_, self.intercepts_, self.activation, None)
@@ -399,28 +416,5 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
         return z
 
 
-def check_finite_output(output):
-    xp = namespace(output)
-    finite = xp.isfinite(output)
-    if not xp.all(finite):
-        bad_rows = to_numpy(~xp.all(finite, axis=1))
-        raise ValueError(
-            f"The network's output overflows for {bad_rows.sum()} sample(s), e.g. "
-            f"row {np.flatnonzero(bad_rows)[0]}: their feature values are too large "
-            "for it. Scale the input (e.g. with StandardScaler), as for training."
-        )
-
-
-def _finite_score(evaluate, loss_watched):
-    """The validation loss or score of the current weights; None where their loss overflows."""
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        loss, score = evaluate()
-    if not np.isfinite(loss):
-        return None
-    return loss if loss_watched else score
-
-
-def _num_samples(X):
-    """Rows of ``X``, without computing a Dask collection (whose unknown size is NaN)."""
-    shape = getattr(X, "shape", None)
-    return shape[0] if shape is not None else np.asarray(X).shape[0]  # lists, __array__ objects
+def _weights_dtype(coef):
+    return numpy_dtype(np.asarray(to_numpy(coef)).dtype)

@@ -6,7 +6,7 @@ from sklearn.utils.metaestimators import available_if
 
 from ._base import SHARED_CONSTRAINTS, BackpropEstimator
 from ._compat import StrOptions, _fit_context
-from ._dask_input import dask_aware
+from ._dask_predict import dask_aware
 from ._losses import OUTPUT_ACTIVATIONS
 from ._targets import ClassLabels
 from ._xp import into, namespace, to_numpy

@@ -5,32 +5,35 @@ lives; the result is a Dask array (a Dask scalar for ``score``) that nothing
 gathers until the user computes it.
 """
 
-import numpy as np
-from sklearn.utils.validation import check_is_fitted
+from functools import wraps
 
-from ._cluster_data import as_dask_array, check_chunks, cluster_client
+import numpy as np
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._dask_arrays import check_rows, cluster_arrays, empty_like_columns, is_dask_collection
+from ._targets import r_squared
 
 
 def _input(estimator, X):
-    """X as a Dask array of whole rows, of the width (and column names) the model was fitted on."""
-    cluster_client()  # dask.distributed installed: the same message as fit's if not
+    """X as a Dask array of whole rows, of the width (and column names) the model was fitted on.
+
+    Row by row needs no Client and no chunk sizes: nothing is computed here.
+    """
+    (rows,) = cluster_arrays({"X": X}, lengths=None)
+    check_rows(rows)
+    validate_data(estimator, empty_like_columns(X), reset=False, skip_check_array=True)
+    return rows
+
+
+def _call_on_chunk(chunk, estimator, method, empty):
+    """``estimator.method(chunk)``; ``empty`` for a chunk of no rows (filtering leaves them)."""
+    if chunk.shape[0] == 0:
+        return empty
     names = getattr(estimator, "feature_names_in_", None)
-    columns = getattr(X, "columns", None)
-    if names is not None and columns is not None and list(columns) != list(names):
-        raise ValueError(
-            f"X's columns {list(columns)} are not the feature names seen in fit: {list(names)}."
-        )
-    X = as_dask_array(X, "X")
-    check_chunks(X, None, None)
-    if X.shape[1] != estimator.n_features_in_:
-        raise ValueError(
-            f"X has {X.shape[1]} features, but {type(estimator).__name__} is expecting "
-            f"{estimator.n_features_in_} features as input."
-        )
-    return X
+    if names is not None:  # checked on the client: each chunk goes in under those names
+        import pandas as pd
 
-
-def _call_on_chunk(chunk, estimator, method):
+        chunk = pd.DataFrame(chunk, columns=names, copy=False)
     return getattr(estimator, method)(chunk)
 
 
@@ -56,13 +59,16 @@ def predict_on_cluster(estimator, method, X):
     X = _input(estimator, X)
     columns = _output_columns(estimator, method)
     dtype = _output_dtype(estimator, method)
+    empty = np.empty((0,) if columns is None else (0, columns), dtype)
     if columns is None:
         return X.map_blocks(
-            _call_on_chunk, estimator, method, drop_axis=1, chunks=(X.chunks[0],), dtype=dtype
-        )
+            _call_on_chunk, estimator, method, empty, drop_axis=1, chunks=(X.chunks[0],),
+            dtype=dtype, meta=empty,
+        )  # fmt: skip
     return X.map_blocks(
-        _call_on_chunk, estimator, method, chunks=(X.chunks[0], (columns,)), dtype=dtype
-    )
+        _call_on_chunk, estimator, method, empty, chunks=(X.chunks[0], (columns,)), dtype=dtype,
+        meta=empty,
+    )  # fmt: skip
 
 
 def _weighted_mean(values, sample_weight):
@@ -73,12 +79,9 @@ def _weighted_mean(values, sample_weight):
 
 def score_on_cluster(estimator, X, y, sample_weight=None):
     """Accuracy (classifiers) or R² (regressors) as a lazy Dask scalar."""
-    X = _input(estimator, X)
-    y = as_dask_array(y, "y")
-    if sample_weight is not None:
-        sample_weight = as_dask_array(sample_weight, "sample_weight")
-    check_chunks(X, y, sample_weight)
     y_pred = predict_on_cluster(estimator, "predict", X)
+    named = {"X": X, "y": y, "sample_weight": sample_weight}
+    _, y, sample_weight = cluster_arrays(named, lengths=None)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if hasattr(estimator, "classes_"):
@@ -86,11 +89,10 @@ def score_on_cluster(estimator, X, y, sample_weight=None):
         return _weighted_mean(correct, sample_weight)
     Y, Y_pred = (y[:, None], y_pred[:, None]) if y.ndim == 1 else (y, y_pred)
     weights = 1.0 if sample_weight is None else sample_weight[:, None]
-    total_weight = Y.shape[0] if sample_weight is None else sample_weight.sum()
-    mean = (weights * Y).sum(axis=0) / total_weight
+    # (a mean by blocks: the number of rows may be unknown)
+    mean = Y.mean(axis=0) if sample_weight is None else (weights * Y).sum(axis=0) / weights.sum()
     residual = (weights * (Y - Y_pred) ** 2).sum(axis=0)
-    total = (weights * (Y - mean) ** 2).sum(axis=0)
-    return (1.0 - residual / total).mean()
+    return r_squared(residual, (weights * (Y - mean) ** 2).sum(axis=0))
 
 
 def on_cluster(estimator, method, X, *args, **kwargs):
@@ -98,3 +100,18 @@ def on_cluster(estimator, method, X, *args, **kwargs):
     if method == "score":
         return score_on_cluster(estimator, X, *args, **kwargs)
     return predict_on_cluster(estimator, method, X, *args, **kwargs)
+
+
+def dask_aware(method):
+    """``method(self, X, ...)``, computed chunk by chunk on the cluster when X is a Dask collection.
+
+    The result is then a lazy Dask collection (a Dask scalar for ``score``).
+    """
+
+    @wraps(method)
+    def dispatching(self, X, *args, **kwargs):
+        if is_dask_collection(X):
+            return on_cluster(self, method.__name__, X, *args, **kwargs)
+        return method(self, X, *args, **kwargs)
+
+    return dispatching

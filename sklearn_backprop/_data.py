@@ -48,27 +48,28 @@ def _sample_weight(sample_weight, X):
     return _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
 
 
-def prepare(estimator, X, y, sample_weight, validation, targets, *, dtype, reset, learn,
-            classes=None, warm_start=False, incremental=False):  # fmt: skip
-    """Validate a fit's data and encode its targets.
+def prepare(estimator, inputs, targets, preparation):
+    """Validate a fit's data (``FitInputs``) and encode its targets: a ``PreparedData``.
 
-    ``learn``: the targets are found in ``y`` (a new model, or weights set by
-    hand); otherwise ``y`` is checked against the model's (``warm_start``:
-    the same classes). ``reset`` records the input's width and names on
-    ``estimator``, as scikit-learn's ``validate_data`` does.
+    ``preparation.learn``: the targets are found in ``y`` (a new model, or
+    weights set by hand) and the input's width and names recorded on
+    ``estimator``, as scikit-learn's ``validate_data`` does; otherwise both
+    are checked against the model's.
     """
-    X, y = _validated(estimator, X, y, targets, dtype, reset)
+    learn = preparation.learn
+    X, y = _validated(estimator, inputs.X, inputs.y, targets, preparation.dtype, learn)
     check_input_scale(X)
-    sample_weight = _sample_weight(sample_weight, X)
+    sample_weight = _sample_weight(inputs.sample_weight, X)
     if learn:
-        targets.learn(y, classes)
+        targets.learn(y, inputs.classes)
         targets.learn_scale(y, sample_weight)
     else:
-        targets.check_resumed(y, classes, warm_start and not incremental)
+        targets.check_resumed(y, inputs.classes, preparation.same_classes)
     Y = targets.encode(y, X.dtype)
     weights, name = targets.weights(Y, sample_weight, X.dtype, "sample_weight", training=True)
-    if not incremental:
+    if not preparation.incremental:
         targets.check_learnable(Y, weights, name)
+    validation = inputs.validation
     if validation is not None:
         validation = _validation_set(estimator, validation, targets, X.dtype)
     return PreparedData(DataSet(X, Y, weights), validation)

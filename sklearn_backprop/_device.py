@@ -57,23 +57,26 @@ def check_same_namespace(model_array, xp, device, caller):
     )
 
 
-def move_weights(estimator, xp, device):
-    """Move the weights and the optimizer's state to namespace ``xp`` on ``device``."""
-    estimator.coefs_ = [move(coef, xp, device) for coef in estimator.coefs_]
-    estimator.intercepts_ = [move(intercept, xp, device) for intercept in estimator.intercepts_]
-    state = estimator._optimizer_state
+def moved_weights(coefs, intercepts, optimizer_state, xp, device):
+    """The weights, biases and optimizer state in namespace ``xp`` on ``device``."""
+    state = dict(optimizer_state)
     for key in STATE_ARRAYS:
         if key in state:
             state[key] = [move(array, xp, device) for array in state[key]]
+    return (
+        [move(coef, xp, device) for coef in coefs],
+        [move(intercept, xp, device) for intercept in intercepts],
+        state,
+    )
 
 
-def move_classes(estimator, xp, device):
-    """Move a classifier's labels to ``xp`` on ``device``, where every library can hold them."""
+def moved_classes(classes, xp, device):
+    """A classifier's labels in ``xp`` on ``device`` where every library can hold them."""
     # Labels that every library can hold and index; strings, objects and
     # unsigned integers (torch cannot index those) stay NumPy.
-    classes = getattr(estimator, "classes_", None)
     if classes is not None and to_numpy(classes).dtype.kind in "bif":
-        estimator.classes_ = move(classes, xp, device)
+        return move(classes, xp, device)
+    return classes
 
 
 def move_to_numpy(estimator):

@@ -7,6 +7,7 @@ import numpy as np
 import scipy.optimize
 
 from ._fastpaths import Workspace, scipy_blas_on_one_thread
+from ._network import join, split
 from ._training import LBFGS_REMEDY, VALIDATION_OVERFLOW, assign, diverged, validation_figures
 
 
@@ -55,26 +56,27 @@ class _LbfgsProgress:
         self.begin()
 
 
-def train_lbfgs(X, Y, sample_weight, params, *, gradient, settings, observer, workspace=True):
+def train_lbfgs(data, params, *, gradient, settings, observer, workspace=True):
     """Minimise the full-batch loss with scipy's L-BFGS-B, ``params`` updated in place.
 
     Each iteration is reported as an epoch (scipy only reports ends, so the
     next iteration is announced when the last one ends, and the last one
     announced may never run). Returns scipy's OptimizeResult (``nit``,
     ``success``, ``message``) with ``stop_requested``: whether the observer
-    ended it. ``workspace=False`` for a ``gradient`` that computes elsewhere
-    (``_distributed``): no buffers of X's size on this machine then.
+    ended it. ``data``: a ``DataSet``, or the ``gradient``'s own handle on data
+    held elsewhere (``_dask_fit``: ``workspace=False``, no buffers of X's size
+    on this machine then).
     """
-    n_layers = len(params) // 2
-    shape = (params[:n_layers], X.shape[0], params[0].dtype)
+    X, Y, sample_weight = data.X, data.Y, data.sample_weight
+    shape = (split(params)[0], X.shape[0], params[0].dtype)
     workspace = Workspace.for_params(*shape, gather=False) if workspace else None
 
     def loss_and_gradient(vector):
-        current = _from_vector(vector, params)
+        coefs, intercepts = split(_from_vector(vector, params))
         loss, coef_grads, intercept_grads = gradient(
-            X, Y, sample_weight, current[:n_layers], current[n_layers:], workspace=workspace
+            X, Y, sample_weight, coefs, intercepts, workspace=workspace
         )
-        return loss, _as_vector(coef_grads + intercept_grads)  # a copy: the next call reuses them
+        return loss, _as_vector(join(coef_grads, intercept_grads))  # a copy: the next call reuses
 
     progress = _LbfgsProgress(params, observer)
     with (

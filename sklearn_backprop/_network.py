@@ -17,7 +17,18 @@ import scipy.sparse as sp
 from . import _fastpaths
 from ._activations import ACTIVATIONS, DERIVATIVES
 from ._losses import OUTPUT_ACTIVATIONS, loss_value, output_delta
-from ._xp import into, namespace
+from ._xp import into, namespace, to_numpy
+
+
+def join(coefs, intercepts):
+    """The parameters as one list, weights first: what optimizers and L-BFGS update."""
+    return [*coefs, *intercepts]
+
+
+def split(params):
+    """``join``'s list back into its weights and its biases (a network has as many of each)."""
+    n_layers = len(params) // 2
+    return params[:n_layers], params[n_layers:]
 
 
 def init_params(layer_units, activation, rng, dtype):
@@ -37,8 +48,21 @@ def init_params(layer_units, activation, rng, dtype):
         bound = math.sqrt(factor / (fan_in + fan_out))
         coefs.append(rng.uniform(-bound, bound, (fan_in, fan_out)))
         intercepts.append(rng.uniform(-bound, bound, fan_out))
-    params = _fastpaths.pack([array.astype(dtype, copy=False) for array in coefs + intercepts])[1]
-    return params[: len(coefs)], params[len(coefs) :]
+    params = _fastpaths.pack([array.astype(dtype, copy=False) for array in join(coefs, intercepts)])
+    return split(params[1])
+
+
+def check_layer_shapes(coefs, intercepts, layer_units):
+    """Refuse weights set or fitted for another architecture than ``layer_units``."""
+    expected = list(itertools.pairwise(layer_units))
+    found = [tuple(np.shape(coef)) for coef in coefs]
+    found_biases = [tuple(np.shape(bias)) for bias in intercepts]
+    if found != expected or found_biases != [(units,) for units in layer_units[1:]]:
+        raise ValueError(
+            f"coefs_ have shapes {found} and intercepts_ {found_biases}, but "
+            f"hidden_layer_sizes and the data ask for {expected}; fit with "
+            "warm_start=False to start over with the new architecture."
+        )
 
 
 def _matmul(a, b, out):
@@ -100,6 +124,18 @@ def network_output(X, coefs, intercepts, activation, out_activation):
     for block, outputs in blocks:
         forward(block, coefs, intercepts, activation, out_activation, outputs)
     return blocks.result
+
+
+def check_finite_output(output):
+    xp = namespace(output)
+    finite = xp.isfinite(output)
+    if not xp.all(finite):
+        bad_rows = to_numpy(~xp.all(finite, axis=1))
+        raise ValueError(
+            f"The network's output overflows for {bad_rows.sum()} sample(s), e.g. "
+            f"row {np.flatnonzero(bad_rows)[0]}: their feature values are too large "
+            "for it. Scale the input (e.g. with StandardScaler), as for training."
+        )
 
 
 def _buffers(workspace, n_samples, n_layers):

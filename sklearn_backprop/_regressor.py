@@ -5,10 +5,11 @@ from contextlib import contextmanager
 from sklearn.base import RegressorMixin
 from sklearn.utils.metaestimators import available_if
 
-from ._base import SHARED_CONSTRAINTS, BackpropEstimator, check_finite_output
+from ._base import SHARED_CONSTRAINTS, BackpropEstimator
 from ._compat import StrOptions, _fit_context
-from ._dask_input import dask_aware
+from ._dask_predict import dask_aware
 from ._losses import OUTPUT_ACTIVATIONS
+from ._network import check_finite_output
 from ._target_scale import fold, naming_a_huge_target, unfold
 from ._targets import RegressionTargets
 from ._xp import namespace

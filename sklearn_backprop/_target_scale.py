@@ -20,7 +20,7 @@ from contextlib import contextmanager
 import numpy as np
 from sklearn.utils import check_array
 
-from ._dask_input import is_dask_collection
+from ._dask_arrays import is_dask_collection
 from ._training import LBFGS_REMEDY, REMEDY, TrainingDivergedError
 from ._xp import device_of, namespace, to_numpy
 

@@ -141,6 +141,18 @@ def stratification_codes(Y):
     return class_indices(Y) if Y.shape[1] == 1 else None
 
 
+def r_squared(residual, total):
+    """R² averaged over the targets, from each one's residual and total sums of squares.
+
+    r2_score's rule for a constant target (no total): 1 if predicted exactly,
+    else 0. On NumPy arrays, or lazily on Dask's (``np.where`` dispatches).
+    """
+    residual, total = residual.astype(np.float64), total.astype(np.float64)
+    constant = total <= 0  # sums of squares taken apart by chunks may round below 0
+    fitted = 1.0 - residual / np.where(constant, 1.0, total)
+    return np.where(constant, np.where(residual == 0, 1.0, 0.0), fitted).mean()
+
+
 def target_array(y):
     """Validated ``y`` as the targets' code reads it: dense, and 1-D if it has one column."""
     if sp.issparse(y):  # a sparse label indicator matrix, which MLPClassifier takes too
@@ -342,7 +354,8 @@ class RegressionTargets:
         return Y if self.scale is None else standardized(Y, self.offset, self.scale)
 
     def _values(self, y, dtype):
-        Y = np.asarray(y, dtype=dtype).reshape(y.shape[0], -1)
+        Y = np.asarray(y, dtype=dtype)
+        Y = Y[:, None] if Y.ndim == 1 else Y  # (no reshape: a chunk on a cluster may be empty)
         if Y.shape[1] != self.n_outputs:  # validation targets, against the training ones
             raise ValueError(
                 f"y has {Y.shape[1]} target(s), but the training y has {self.n_outputs}."
@@ -374,9 +387,4 @@ class RegressionTargets:
         mean = xp.sum(weights * Y, axis=0) / xp.sum(sample_weight)
         residual = xp.sum(weights * (Y - output) ** 2, axis=0)
         total = xp.sum(weights * (Y - mean) ** 2, axis=0)
-        # r2_score's convention for a constant target: 1 if predicted exactly, else 0.
-        scores = [
-            (1.0 if res == 0 else 0.0) if tot == 0 else 1.0 - res / tot
-            for res, tot in zip(to_host(residual).tolist(), to_host(total).tolist(), strict=True)
-        ]
-        return float(np.mean(scores))
+        return float(r_squared(to_host(residual), to_host(total)))

@@ -19,6 +19,7 @@ import numpy as np
 from ._dropout import dropout_rates
 from ._fastpaths import Workspace, gather_rows, packed_step
 from ._interrupt import sigint_as_flag
+from ._network import split
 from ._optimizers import SGD, Adam
 from ._warn import warn_at_caller
 from ._xp import all_finite, copy, device_of, namespace
@@ -71,6 +72,7 @@ class TrainingSettings:
     power_t: float
     max_iter: object  # an int, or 'auto' until ``for_fit`` decides
     shuffle: bool
+    random_state: object
     tol: float
     verbose: object
     warm_start: bool
@@ -295,7 +297,7 @@ class MiniBatchRun:
         batch loss ends the epoch at once and is returned; so does Ctrl-C,
         with NaN.
         """
-        n_layers = len(self.params) // 2
+        coefs, intercepts = split(self.params)
         total_loss = total_weight = 0.0
         xp = namespace(self.params[0])
         inputs, targets = (self.workspace.inputs, self.workspace.targets) if self.workspace else (
@@ -311,8 +313,8 @@ class MiniBatchRun:
                 continue  # no information, and its gradient would divide by zero
             dropout = None if self.dropout is None else self.dropout.draw(X_batch.shape[0])
             loss, coef_grads, intercept_grads = self.gradient(
-                X_batch, gather_rows(self.Y, rows, targets), weights, self.params[:n_layers],
-                self.params[n_layers:], workspace=self.workspace, dropout=dropout,
+                X_batch, gather_rows(self.Y, rows, targets), weights, coefs, intercepts,
+                workspace=self.workspace, dropout=dropout,
             )  # fmt: skip
             if not np.isfinite(loss):
                 return loss  # diverged: stop before the update spreads NaN further
@@ -331,15 +333,14 @@ def _batch_rows(n_samples, batch_size, order=None):
         yield slice(start, stop) if order is None else order[start:stop]
 
 
-def mini_batch_run(
-    X, Y, sample_weight, params, *, gradient, optimizer, state, batch_size, dropout=None
-):
-    """A ``MiniBatchRun`` with NumPy's fast paths where the parameters are NumPy arrays."""
+def mini_batch_run(data, params, *, gradient, optimizer, state, batch_size, dropout=None):
+    """A ``MiniBatchRun`` on ``data`` (a ``DataSet``), with NumPy's fast paths on NumPy params."""
     if namespace(params[0]) is np:
         step = packed_step(optimizer.step, params, state, optimizer.state_arrays)
-        workspace = Workspace.for_params(params[: len(params) // 2], batch_size, params[0].dtype)
+        workspace = Workspace.for_params(split(params)[0], batch_size, params[0].dtype)
     else:
         step, workspace = partial(optimizer.step, state=state), None
+    X, Y, sample_weight = data.X, data.Y, data.sample_weight
     return MiniBatchRun(X, Y, sample_weight, params, gradient, step, batch_size, workspace, dropout)
 
 

@@ -12,24 +12,9 @@ from sklearn.model_selection import GridSearchCV
 from sklearn_backprop import BackpropClassifier
 
 distributed = pytest.importorskip("distributed")
-
-
-@pytest.fixture(scope="module")
-def client():
-    # Loopback only; the workers are separate processes, so the estimator really
-    # travels to them and back. The scheduler's HTTP server takes a free port: with
-    # None it binds 8787 still, and warns where another cluster holds that port.
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",
-            host="127.0.0.1",
-        ) as cluster,
-        distributed.Client(cluster, timeout="60s") as client,
-    ):
-        yield client
+# One pytest-xdist worker runs every test that starts a cluster (--dist loadgroup):
+# a module's tests share its cluster, and two clusters never compete for the cores.
+pytestmark = pytest.mark.xdist_group("dask_cluster")
 
 
 def search():

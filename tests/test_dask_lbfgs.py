@@ -4,67 +4,29 @@ import os
 import signal
 import threading
 import time
-import warnings
 
 import numpy as np
 import pytest
-from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_backprop import BackpropClassifier, BackpropRegressor
 
+from ._helpers import assert_same_model, dask_problem, local_cluster, quiet_fit
+
 distributed = pytest.importorskip("distributed")
 da = pytest.importorskip("dask.array")
+# One pytest-xdist worker runs every test that starts a cluster (--dist loadgroup):
+# a module's tests share its cluster, and two clusters never compete for the cores.
+pytestmark = pytest.mark.xdist_group("dask_cluster")
 
 CHUNK = 40  # rows per chunk: 120 rows make three chunks, spread over two workers
 
 
-def local_cluster():
-    # Loopback only; worker processes, so the chunks really live elsewhere. The
-    # dashboard on a free port: None still binds 8787, which another cluster may hold.
-    return distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=":0",
-    )  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def client():
-    with local_cluster() as cluster, distributed.Client(cluster, timeout="60s") as client:
-        yield client
-
-
 def data(kind, n_samples=120, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n_samples, 4))
-    if kind == "binary":
-        y = (X[:, 0] + X[:, 1] ** 2 > 1).astype(int)
-    elif kind == "multiclass":
-        y = np.array(["a", "b", "c"])[(X[:, 0] > 0).astype(int) + (X[:, 2] > 0.5)]
-    elif kind == "multilabel":
-        y = np.stack([X[:, 0] > 0, X[:, 1] + X[:, 2] > 0, X[:, 3] > 0.3], axis=1).astype(int)
-    else:
-        y = X @ np.array([1.0, -2.0, 0.5, 0.0]) + np.sin(X[:, 0])
-    return X, y, rng.uniform(0, 2, n_samples)
+    return dask_problem(kind, n_samples, seed)
 
 
 def chunked(*arrays):
     return [None if a is None else da.from_array(a, chunks=(CHUNK, *a.shape[1:])) for a in arrays]
-
-
-def quiet_fit(model, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return model.fit(*args, **kwargs)
-
-
-def assert_same_model(in_memory, on_cluster):
-    assert on_cluster.n_iter_ == in_memory.n_iter_
-    for expected, found in zip(
-        in_memory.coefs_ + in_memory.intercepts_, on_cluster.coefs_ + on_cluster.intercepts_,
-        strict=True,
-    ):  # fmt: skip
-        np.testing.assert_allclose(found, expected, rtol=1e-6, atol=1e-6 * np.abs(expected).max())
-    np.testing.assert_allclose(on_cluster.loss_curve_, in_memory.loss_curve_, rtol=1e-6)
 
 
 CASES = [

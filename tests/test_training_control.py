@@ -19,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.class_weight import compute_class_weight
 from threadpoolctl import ThreadpoolController, threadpool_info
 
-from sklearn_backprop import BackpropClassifier, _base, _fastpaths
+from sklearn_backprop import BackpropClassifier, _fastpaths, _memory
 
 from ._helpers import quiet
 
@@ -83,13 +83,13 @@ class TestLbfgs:
     ):
         own, blas = scipys_own_blas
         during = []
-        original = _base.loss_and_gradients
+        original = _memory.loss_and_gradients
 
         def spy(*args, **kwargs):
             during.append(blas_threads())
             return original(*args, **kwargs)
 
-        monkeypatch.setattr(_base, "loss_and_gradients", spy)
+        monkeypatch.setattr(_memory, "loss_and_gradients", spy)
         before = blas_threads()
         quiet(BackpropClassifier(solver="lbfgs", max_iter=5, random_state=0).fit, *iris)
         after = blas_threads()

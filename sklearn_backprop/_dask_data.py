@@ -5,34 +5,14 @@ checked and encoded on the workers that hold them; the client sees only what
 it decides with: the chunks' sizes, the labels found, the weight totals.
 """
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.utils.validation import validate_data
 
+from ._dask_arrays import check_chunks, cluster_arrays, empty_like_columns, training_target
 from ._data import DataSet, PreparedData
 from ._targets import ClassLabels, binarize, class_indices, class_weight_vector, weights_name
-
-DASK_EXTRA = 'pip install "sklearn-backprop[dask]"'
-
-
-def cluster_client():
-    """The ``distributed.Client`` the fit runs on; a ValueError saying what is missing."""
-    try:
-        import dask.array  # noqa: F401
-        import distributed
-    except ImportError as error:
-        raise ValueError(
-            "Training on Dask collections needs dask.distributed, which is not installed: "
-            f"{DASK_EXTRA}."
-        ) from error
-    try:
-        return distributed.get_client()
-    except ValueError as error:
-        raise ValueError(
-            "Training on Dask collections needs a connected distributed.Client, e.g. "
-            "Client('tcp://scheduler-host:8786') or Client(LocalCluster())."
-        ) from error
 
 
 @dataclass
@@ -46,68 +26,6 @@ class ClusterChunks:
     def release(self):
         for future in self.futures:
             future.release()
-
-
-def as_dask_array(data, name, X_name="X"):
-    """``data`` as a Dask array (a Dask DataFrame or Series of numeric columns converted)."""
-    from ._dask_input import is_dask_collection
-
-    if not is_dask_collection(data):
-        raise ValueError(
-            f"{X_name} is a Dask collection but {name} is a {type(data).__name__}: pass {name} "
-            f"as a Dask array chunked like {X_name} along rows, e.g. "
-            f"dask.array.from_array({name}, chunks={X_name}.chunks[0])."
-        )
-    if hasattr(data, "to_dask_array"):  # a Dask DataFrame or Series
-        dtypes = [data.dtype] if data.ndim == 1 else list(data.dtypes)
-        if name == "X" and not all(np.dtype(dtype).kind in "biuf" for dtype in dtypes):
-            raise ValueError(f"{name} is a Dask DataFrame with non-numeric columns: {dtypes}.")
-        data = data.to_dask_array(lengths=True)  # one pass over the partitions for their sizes
-    if not hasattr(data, "chunks"):
-        raise ValueError(f"{name} is a {type(data).__name__}; pass a Dask array or DataFrame.")
-    return data
-
-
-def check_chunks(X, y, sample_weight):
-    """Refuse chunks that cannot be trained on where they are, saying how to fix them."""
-    for name, array in (("X", X), ("y", y), ("sample_weight", sample_weight)):
-        if array is not None and any(math.isnan(size) for size in array.chunks[0]):
-            raise ValueError(
-                f"{name} has chunks of unknown size: call {name}.compute_chunk_sizes() first "
-                "(or to_dask_array(lengths=True) on a Dask DataFrame)."
-            )
-    if X.ndim != 2:
-        raise ValueError(f"X must be 2-D (samples, features), got {X.ndim} dimension(s).")
-    if X.numblocks[1] != 1:
-        raise ValueError(
-            f"X is chunked along its columns ({X.chunks[1]}): each chunk must hold whole rows. "
-            "Rechunk it with X.rechunk({1: -1})."
-        )
-    if np.dtype(X.dtype).kind not in "biuf":
-        raise ValueError(f"X must be numeric, got dtype {X.dtype}.")
-    for name, array in (("y", y), ("sample_weight", sample_weight)):
-        if array is not None and array.shape[0] != X.shape[0]:
-            raise ValueError(
-                f"X and {name} have inconsistent numbers of samples: {X.shape[0]} and "
-                f"{array.shape[0]}."
-            )
-        if array is not None and array.chunks[0] != X.chunks[0]:
-            raise ValueError(
-                f"X and {name} are chunked differently along rows ({X.chunks[0]} and "
-                f"{array.chunks[0]}): rechunk {name} with {name}.rechunk({{0: X.chunks[0]}})."
-            )
-
-
-def cluster_arrays(X, y, sample_weight, X_name="X"):
-    """X, y and sample_weight as Dask arrays chunked alike along rows, X in whole rows."""
-    X = as_dask_array(X, X_name, X_name)
-    y = as_dask_array(y, "y", X_name)
-    if y.ndim == 2:
-        y = y.rechunk({1: -1})  # labels are few columns: whole rows cost nothing
-    if sample_weight is not None:
-        sample_weight = as_dask_array(sample_weight, "sample_weight", X_name)
-    check_chunks(X, y, sample_weight)
-    return X, y, sample_weight
 
 
 # -- On the workers -------------------------------------------------------------
@@ -124,18 +42,29 @@ def _check_finite(array, name, rows):
 def _checked_chunk(X, y, sample_weight, first_row, dtype, targets):
     """One chunk converted and checked where it lives; errors name its rows."""
     rows = f"rows {first_row} to {first_row + X.shape[0] - 1}"
-    X = np.asarray(X, dtype=dtype)
+    X = aligned(X, dtype)
     _check_finite(X, "X", rows)
     y = np.asarray(y)
     _check_finite(y, "y", rows)
     targets.check_raw(y)
     y = targets.check(y)
     if sample_weight is not None:
-        sample_weight = np.asarray(sample_weight, dtype=dtype)
+        sample_weight = aligned(sample_weight, dtype)
         _check_finite(sample_weight, "sample_weight", rows)
         if (sample_weight < 0).any():
             raise ValueError(f"sample_weight holds negative values in {rows}.")
     return X, y, sample_weight
+
+
+def aligned(array, dtype=None):
+    """``array`` at an address its item size divides, copied if it is not.
+
+    Arrays a worker receives (a chunk moved to another worker too) are views
+    of the bytes that came in, at any offset; NumPy's matmul skips BLAS for a
+    loop that adds in another order on unaligned ones (float32, measured), so
+    the same fit would change from run to run.
+    """
+    return np.require(array, dtype=dtype, requirements="A")
 
 
 def _chunk_labels(chunk):
@@ -270,23 +199,6 @@ def _encode(client, chunks, targets, dtype, shape, weights_given, *, training):
     return ClusterChunks(encoded, shape, np.dtype(dtype))
 
 
-def _record_features(estimator, X_given, n_features, reset):
-    """``n_features_in_`` (and a DataFrame's ``feature_names_in_``), as validate_data records."""
-    if not reset:
-        if n_features != estimator.n_features_in_:
-            raise ValueError(
-                f"X has {n_features} features, but {type(estimator).__name__} is expecting "
-                f"{estimator.n_features_in_} features as input."
-            )
-        return
-    estimator.n_features_in_ = n_features
-    columns = getattr(X_given, "columns", None)
-    if columns is not None and all(isinstance(column, str) for column in columns):
-        estimator.feature_names_in_ = np.asarray(list(columns), dtype=object)
-    elif hasattr(estimator, "feature_names_in_"):
-        del estimator.feature_names_in_
-
-
 def _training_dtype(X_dtype, dtype):
     if isinstance(dtype, tuple):  # a new model: float32 trains in float32, all else in float64
         return np.dtype(np.float32 if X_dtype == np.float32 else np.float64)
@@ -309,24 +221,27 @@ def _load_and_encode(client, X, y, sample_weight, targets, dtype, *, training):
             future.release()  # the encoded chunks keep what they were computed from
 
 
-def prepare_on_cluster(client, estimator, X, y, sample_weight, validation, targets, *, dtype,
-                       reset, learn, classes=None, warm_start=False,
-                       incremental=False):  # fmt: skip
+def prepare_on_cluster(client, estimator, inputs, targets, preparation):
     """``_data.prepare`` for Dask collections: a ``PreparedData`` of ``ClusterChunks``."""
-    X_given = X
-    X, y, sample_weight = cluster_arrays(X, y, sample_weight)
-    dtype = _training_dtype(X.dtype, dtype)
-    _record_features(estimator, X_given, X.shape[1], reset)
+    named = {"X": inputs.X, "y": inputs.y, "sample_weight": inputs.sample_weight}
+    X, y, sample_weight = cluster_arrays(named)
+    y = training_target(y)
+    check_chunks(X, y, sample_weight)
+    dtype = _training_dtype(X.dtype, preparation.dtype)
+    # The width and column names recorded or checked as in memory (validate_data's checks).
+    validate_data(
+        estimator, empty_like_columns(inputs.X), reset=preparation.learn, skip_check_array=True
+    )
 
     def learn_or_check(stand_in):
-        if learn:
-            targets.learn(stand_in, classes)
+        if preparation.learn:
+            targets.learn(stand_in, inputs.classes)
         else:
-            targets.check_resumed(stand_in, classes, warm_start)
+            targets.check_resumed(stand_in, inputs.classes, preparation.same_classes)
 
     train = _load_and_encode(client, X, y, sample_weight, targets, dtype, training=learn_or_check)
     try:
-        held_out = _validation(client, estimator, validation, targets, dtype)
+        held_out = _validation(client, estimator, inputs.validation, targets, dtype)
         return PreparedData(
             DataSet(train, None, None), None if held_out is None else DataSet(held_out, None, None)
         )
@@ -339,8 +254,13 @@ def _validation(client, estimator, validation, targets, dtype):
     if validation is None:
         return None
     try:  # the checks of the training data, whose messages say "X", "y"...
-        X_val, y_val, sample_weight_val = cluster_arrays(*validation, X_name="X_val")
-        _record_features(estimator, None, X_val.shape[1], reset=False)
+        named = dict(zip(("X_val", "y_val", "sample_weight_val"), validation, strict=True))
+        X_val, y_val, sample_weight_val = cluster_arrays(named, reference="X")
+        y_val = training_target(y_val)
+        check_chunks(X_val, y_val, sample_weight_val)
+        validate_data(
+            estimator, empty_like_columns(validation[0]), reset=False, skip_check_array=True
+        )
         return _load_and_encode(
             client, X_val, y_val, sample_weight_val, targets, dtype, training=None
         )

@@ -11,63 +11,57 @@ their workers: only weights and gradients cross the network.
 from functools import partial
 
 import numpy as np
-from sklearn.utils import check_random_state
 
-from ._base import _restored_on_failure
-from ._callbacks import epoch_reporter
-from ._cluster_data import cluster_client, prepare_on_cluster
-from ._history import FitObserver
+from ._dask_arrays import cluster_client
+from ._dask_data import aligned, prepare_on_cluster
 from ._losses import loss_value
-from ._network import loss_and_gradients, network_output
-from ._targets import ClassLabels
-from ._training import TrainingSettings
+from ._network import join, loss_and_gradients, network_output, split
+from ._targets import ClassLabels, r_squared
 
 FAN_IN = 8  # partial sums added per task on the way up the tree
 
 
-def _check_solver(settings, incremental):
-    if incremental or settings.solver != "lbfgs":
-        raise ValueError(
-            f"Dask input trains one model only with solver='lbfgs' (got "
-            f"solver={settings.solver!r}{', partial_fit' if incremental else ''}): each "
-            "L-BFGS iteration sums the gradients of the chunks where they live. For "
-            "'sgd' or 'adam', call partial_fit on each chunk in turn (NumPy arrays), or "
-            "wrap the model in dask_ml.wrappers.Incremental."
-        )
+class DaskBackend:
+    """Training data on a Dask cluster: prepared, summed over and scored where it lives."""
 
+    in_memory = False  # the gradient computes elsewhere: no buffers of the data's size here
+    where = (np, None)  # the weights stay NumPy arrays on the client
 
-def fit_on_cluster(estimator, X, y, sample_weight, classes, validation, incremental):
-    """``fit`` on Dask collections: the data checked, encoded and trained on where it lives."""
-    # L-BFGS only: nothing is held out, whatever early_stopping says.
-    settings = TrainingSettings.from_params(estimator.get_params(deep=False)).for_fit(
-        0, validation is not None, incremental
-    )
-    _check_solver(settings, incremental)
-    client = cluster_client()
-    resume = settings.warm_start and hasattr(estimator, "coefs_")
-    with _restored_on_failure(estimator):
-        rng = check_random_state(estimator.random_state)
-        data = estimator._set_up(
-            settings, X, y, sample_weight, validation, classes, resume, False, rng,
-            prepare=partial(prepare_on_cluster, client),
-        )  # fmt: skip
-    held = [data.train.X] + ([] if data.validation is None else [data.validation.X])
-    try:
-        gradient = ClusterGradient(client, settings, estimator.out_activation_)
-        evaluate = None
-        if data.validation is not None:
-            evaluate = ClusterEvaluation(client, estimator, data.validation.X, settings.loss)
-        reporter = epoch_reporter(estimator, X, y, sample_weight, settings.max_iter + 1)
-        observer = FitObserver(
-            estimator, reporter, evaluate, verbose=settings.verbose, samples_per_epoch=0
-        )
-        with estimator._in_training_units(resume):
-            estimator._train(settings, data.train, observer, rng, False, None, gradient=gradient)
-    finally:
-        for chunks in held:
-            chunks.release()
-    observer.finish()
-    return estimator
+    def __init__(self):
+        self.client = None
+
+    def check(self, settings, incremental):
+        """Refuse what cannot train on a cluster; then find its ``distributed.Client``."""
+        if incremental or settings.solver != "lbfgs":
+            raise ValueError(
+                f"Dask input trains one model only with solver='lbfgs' (got "
+                f"solver={settings.solver!r}{', partial_fit' if incremental else ''}): each "
+                "L-BFGS iteration sums the gradients of the chunks where they live. For "
+                "'sgd' or 'adam', call partial_fit on each chunk in turn (NumPy arrays), or "
+                "wrap the model in dask_ml.wrappers.Incremental."
+            )
+        self.client = cluster_client()
+
+    def prepare(self, estimator, inputs, targets, preparation):
+        return prepare_on_cluster(self.client, estimator, inputs, targets, preparation)
+
+    def training_place(self, settings):
+        return self.where
+
+    def placed(self, data_set, where):
+        return data_set  # it stays on the workers
+
+    def gradient(self, settings, out_activation):
+        return ClusterGradient(self.client, settings, out_activation)
+
+    def evaluation(self, validation, settings, out_activation, targets):
+        return ClusterEvaluation(self.client, validation.X, settings, out_activation, targets)
+
+    def release(self, data):
+        """Let the workers drop the chunks held for this fit."""
+        for data_set in (data.train, data.validation):
+            if data_set is not None:
+                data_set.X.release()
 
 
 def _add_up(*parts):
@@ -107,17 +101,17 @@ def _weights_future(client, params):
 
 def _chunk_gradient(chunk, params, *, activation, out_activation, loss):
     """One chunk's loss and gradients (no penalty), times its total sample weight."""
-    X, Y, sample_weight = chunk
+    X, Y, sample_weight = (None if array is None else aligned(array) for array in chunk)
     weight = float(X.shape[0] if sample_weight is None else sample_weight.sum())
     if weight == 0:  # nothing to learn from, and its average would divide by zero
         return 0.0, 0.0, [np.zeros_like(param) for param in params]
-    n_layers = len(params) // 2
+    coefs, intercepts = split([aligned(param) for param in params])
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         value, coef_grads, intercept_grads = loss_and_gradients(
-            X, Y, sample_weight, params[:n_layers], params[n_layers:], activation=activation,
+            X, Y, sample_weight, coefs, intercepts, activation=activation,
             out_activation=out_activation, loss=loss, alpha=0.0,
         )  # fmt: skip
-    return value * weight, weight, [grad * weight for grad in coef_grads + intercept_grads]
+    return value * weight, weight, [grad * weight for grad in join(coef_grads, intercept_grads)]
 
 
 class ClusterGradient:
@@ -136,7 +130,7 @@ class ClusterGradient:
         )  # fmt: skip
 
     def __call__(self, chunks, Y, sample_weight, coefs, intercepts, workspace=None):
-        params = _weights_future(self.client, coefs + intercepts)
+        params = _weights_future(self.client, join(coefs, intercepts))
         parts = [
             self.client.submit(self.chunk_gradient, chunk, params, pure=False)
             for chunk in chunks.futures
@@ -147,19 +141,19 @@ class ClusterGradient:
         grads = [grad / weight for grad in grads]
         for grad, coef in zip(grads, coefs, strict=False):
             grad += (self.alpha / weight) * coef
-        return value, grads[: len(coefs)], grads[len(coefs) :]
+        return value, *split(grads)
 
 
 def _chunk_evaluation(chunk, params, *, activation, out_activation, loss, targets):
     """One chunk's validation loss and score figures, times its total weight (sums for R²)."""
-    X, Y, sample_weight = chunk
+    X, Y, sample_weight = (None if array is None else aligned(array) for array in chunk)
     weights = np.ones(X.shape[0], X.dtype) if sample_weight is None else sample_weight
     weight = float(weights.sum())
     if weight == 0:
         return 0.0, 0.0, [np.zeros(1 if isinstance(targets, ClassLabels) else 3 * Y.shape[1])]
-    n_layers = len(params) // 2
+    coefs, intercepts = split([aligned(param) for param in params])
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        output = network_output(X, params[:n_layers], params[n_layers:], activation, out_activation)
+        output = network_output(X, coefs, intercepts, activation, out_activation)
         value = loss_value(loss, out_activation, Y, output, sample_weight)
     if isinstance(targets, ClassLabels):
         figures = np.array([targets.score(Y, output, sample_weight) * weight])
@@ -173,30 +167,23 @@ def _chunk_evaluation(chunk, params, *, activation, out_activation, loss, target
 
 
 def _r_squared(figures, weight):
-    """R² averaged over the targets from the sums of w·y, w·y² and w·(y - output)²."""
+    """R² from the sums of w·y, w·y² and w·(y - output)² over the rows (one of each per target)."""
     sums, squares, residuals = np.split(figures, 3)
-    totals = squares - sums * sums / weight
-    scores = [
-        (1.0 if residual == 0 else 0.0) if total <= 0 else 1.0 - residual / total
-        for residual, total in zip(residuals.tolist(), totals.tolist(), strict=True)
-    ]
-    return float(np.mean(scores))
+    return float(r_squared(residuals, squares - sums * sums / weight))
 
 
 class ClusterEvaluation:
-    """The validation loss and score of the estimator's current weights, on the cluster."""
+    """The validation loss and score of given weights, on the chunks held on the cluster."""
 
-    def __init__(self, client, estimator, chunks, loss):
-        self.client, self.estimator, self.chunks = client, estimator, chunks
-        self.targets = estimator._model_targets()
+    def __init__(self, client, chunks, settings, out_activation, targets):
+        self.client, self.chunks, self.targets = client, chunks, targets
         self.chunk_evaluation = partial(
-            _chunk_evaluation, activation=estimator.activation,
-            out_activation=estimator.out_activation_, loss=loss, targets=self.targets,
+            _chunk_evaluation, activation=settings.activation, out_activation=out_activation,
+            loss=settings.loss, targets=targets,
         )  # fmt: skip
 
-    def __call__(self):
-        estimator = self.estimator
-        params = _weights_future(self.client, estimator.coefs_ + estimator.intercepts_)
+    def __call__(self, params):
+        params = _weights_future(self.client, params)
         parts = [
             self.client.submit(self.chunk_evaluation, chunk, params, pure=False)
             for chunk in self.chunks.futures
