@@ -94,7 +94,8 @@ def _chunk_totals(chunk, n_classes, multilabel):
 def _chunk_sums(chunk, mean=None):
     """Total weight and weighted sums of each target, or of its squared deviation from ``mean``."""
     _, y, sample_weight = chunk
-    Y = np.asarray(y, dtype=np.float64).reshape(y.shape[0], -1)
+    Y = np.asarray(y, dtype=np.float64)
+    Y = Y[:, None] if Y.ndim == 1 else Y  # (no reshape: the chunk may be empty)
     weights = np.ones(Y.shape[0]) if sample_weight is None else sample_weight
     values = Y if mean is None else (Y - mean) ** 2
     return np.sum(weights), weights @ values
