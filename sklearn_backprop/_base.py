@@ -11,6 +11,7 @@ supplies the loss, gradient and validation scoring; ``_training`` and
 """
 
 from contextlib import contextmanager
+from dataclasses import replace
 from functools import partial
 from numbers import Integral, Real
 
@@ -20,6 +21,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._callbacks import CallbackSupportMixin, SilentReporter, epoch_reporter
+from ._columns import column_attributes, column_encoder, encoded
 from ._compat import Interval, Options, StrOptions
 from ._data import hold_out
 from ._device import check_same_namespace, input_namespace, location, moved_classes, moved_weights
@@ -36,10 +38,11 @@ from ._network import (
     network_output,
     split,
 )
+from ._scaling import fold, learned_scaling, standardized_data, unfold
 from ._training import mini_batch_run, train_epochs
 from ._version import VersionedPickleMixin
 from ._warn import warn_at_caller
-from ._xp import namespace, numpy_dtype, to_numpy
+from ._xp import move, namespace, numpy_dtype, to_numpy
 
 SHARED_CONSTRAINTS = {
     "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
@@ -74,6 +77,9 @@ SHARED_CONSTRAINTS = {
 
 class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimator):
     """What both estimators share; a head supplies its targets, output and predict."""
+
+    # What a model fitted before inputs were encoded and scaled holds (issue 23).
+    _column_encoder = input_mean_ = input_scale_ = None
 
     def __setstate__(self, state):
         super().__setstate__(state)
@@ -137,7 +143,13 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
         backend = call.backend
         with restored_on_failure(self):
             targets, preparation = self._targets_for(call)
-            data = backend.prepare(self, inputs, targets, preparation)  # the data, made ready
+            encoder = self._column_encoder_for(call, inputs.X)
+            network_inputs = encoded(encoder, inputs)  # a DataFrame's columns as numbers
+            preparation = replace(preparation, encoded=encoder is not None)
+            data = backend.prepare(
+                self, network_inputs, targets, preparation
+            )  # the data, made ready
+            data = self._standardized(call, data, encoder)
             try:
                 self._start(call, data, targets)
                 train, validation = self._split(call, data, targets)
@@ -145,15 +157,34 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
                 backend.release(data)
                 raise
         try:
-            with self._in_training_units(call.resume):
+            with (
+                self._trained_on_standardized_input(call.resume),
+                self._in_training_units(call.resume),
+            ):
                 self._train_where_X_lives(call, (train, validation), targets, inputs)
         finally:
             backend.release(data)
         return self
 
+    def _column_encoder_for(self, call, X):
+        """The encoder of a DataFrame's columns: a new model's own, a resumed model's kept."""
+        if self._resumes_fitted_model(call):
+            return self._column_encoder
+        return column_encoder(X, call.settings.mlp_parity)
+
+    def _standardized(self, call, data, encoder):
+        """The data with standardized inputs (``_scaling``); a new model records how."""
+        if not self._resumes_fitted_model(call):
+            self._column_encoder = encoder
+            self.column_transformer_, self.input_columns_ = column_attributes(encoder)
+            self.input_mean_, self.input_scale_ = learned_scaling(call.settings, data.train)
+        if encoder is not None:  # the user's columns, not the encoded ones
+            self.feature_names_in_, self.n_features_in_ = encoder.names(), len(encoder.kinds)
+        return standardized_data(data, self.input_mean_, self.input_scale_)
+
     @contextmanager
     def _in_training_units(self, resume):
-        """Within the block, the weights in the units training uses (a head may train in others).
+        """Within the block, the output layer in the units training uses (the regressor's).
 
         ``resume``: the weights are a fitted model's, in the units ``predict`` uses.
         """
@@ -161,6 +192,20 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
 
     def _fold_targets(self, coefs, intercepts):
         """Copies of weights in training units made the ones ``predict`` uses (callbacks' view)."""
+
+    @contextmanager
+    def _trained_on_standardized_input(self, resume):
+        """Train on standardized input (``_scaling``); ``coefs_`` act on raw input after."""
+        mean, scale = self.input_mean_, self.input_scale_
+        if scale is not None and resume:  # weights to resume from act on raw input
+            self.coefs_, self.intercepts_ = unfold(self.coefs_, self.intercepts_, mean, scale)
+        try:
+            yield
+        finally:
+            if scale is not None:
+                self.coefs_, self.intercepts_ = fold(self.coefs_, self.intercepts_, mean, scale)
+                where = location(self.coefs_[0])  # the statistics live where the weights do
+                self.input_mean_, self.input_scale_ = move(mean, *where), move(scale, *where)
 
     def _resumes_fitted_model(self, call):
         """Whether the fit continues a fitted model, not weights set by hand (no classes_, ...)."""
@@ -396,6 +441,8 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
         check_is_fitted(self)
         xp, device = input_namespace(X)
         check_same_namespace(self.coefs_[0], xp, device, f"{type(self).__name__}.{method}()")
+        if self._column_encoder is not None:  # encoded as at fit, checked by name and kind
+            return self._column_encoder.transform(X, dtype=_weights_dtype(self.coefs_[0]))
         if xp is np:  # converted as fit converts: np.asarray refuses GPU arrays
             X = to_numpy(X)
         X = validate_data(

@@ -11,6 +11,7 @@ it needs.
 import sklearn
 
 from ._device import input_namespace
+from ._scaling import fold
 from ._xp import copy, move, namespace
 
 try:
@@ -58,10 +59,13 @@ class EpochReporter:
         coefs = [copy(xp, coef) for coef in estimator.coefs_]
         intercepts = [copy(xp, bias) for bias in estimator.intercepts_]
         estimator._fold_targets(coefs, intercepts)
-        return {
-            "coefs_": [move(coef, *self._home) for coef in coefs],
-            "intercepts_": [move(bias, *self._home) for bias in intercepts],
-        }
+        coefs = [move(coef, *self._home) for coef in coefs]
+        intercepts = [move(bias, *self._home) for bias in intercepts]
+        if estimator.input_scale_ is not None:  # the copies, made for raw input
+            coefs, intercepts = fold(
+                coefs, intercepts, estimator.input_mean_, estimator.input_scale_
+            )
+        return {"coefs_": coefs, "intercepts_": intercepts}
 
     def epoch_begin(self):
         self._epoch = self._context.subcontext(task_name="epoch")

@@ -57,7 +57,8 @@ def prepare(estimator, inputs, targets, preparation):
     are checked against the model's.
     """
     learn = preparation.learn
-    X, y = _validated(estimator, inputs.X, inputs.y, targets, preparation.dtype, learn)
+    record = learn or preparation.encoded
+    X, y = _validated(estimator, inputs.X, inputs.y, targets, preparation.dtype, record)
     check_input_scale(X)
     sample_weight = _sample_weight(inputs.sample_weight, X)
     if learn:

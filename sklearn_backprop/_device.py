@@ -116,6 +116,8 @@ def move_to_numpy(estimator):
     ]  # fmt: skip
     if hasattr(estimator, "classes_"):
         arrays.append(estimator.classes_)
+    if estimator.input_scale_ is not None:
+        arrays += [estimator.input_mean_, estimator.input_scale_]
     # deepcopy copies everything else (the history too, so the two models
     # train independently) and takes these NumPy copies in place of the arrays,
     # without first copying them on their device.

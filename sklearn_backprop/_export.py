@@ -6,10 +6,14 @@ skl2onnx and onnx are imported only when an export is asked for, never at
 
 # The types skops.io must be told to trust to load a saved model:
 # skops.io.load(path, trusted=TRUSTED_TYPES). The fitted state is otherwise
-# plain arrays, lists, dicts and numbers, which skops trusts on its own.
+# plain arrays, lists, dicts and numbers, which skops trusts on its own, and
+# scikit-learn's transformers of a DataFrame's columns (OneHotEncoder's dtype
+# is a numpy.dtype).
 TRUSTED_TYPES = [
     "sklearn_backprop._classifier.BackpropClassifier",
     "sklearn_backprop._regressor.BackpropRegressor",
+    "sklearn_backprop._columns.ColumnEncoder",
+    "numpy.dtype",
 ]
 
 
@@ -51,7 +55,7 @@ def to_onnx(clf, X_sample, *, target_opset=None):
     >>> model = to_onnx(clf, X[:1])
     >>> [output.name for output in model.graph.output]
     ['label', 'probabilities']
-    >>> reg = BackpropRegressor(solver="lbfgs", tol=1e-3, random_state=0).fit(X[:, :3], X[:, 3])
+    >>> reg = BackpropRegressor(solver="lbfgs", alpha=1.0, random_state=0).fit(X[:, :3], X[:, 3])
     >>> [output.name for output in to_onnx(reg, X[:1, :3]).graph.output]
     ['variable']
     """

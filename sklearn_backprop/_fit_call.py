@@ -38,13 +38,15 @@ class Preparation:
     (a new model); otherwise both are checked against the model's.
     ``dtype``: the training dtype, or a tuple of those accepted (a new model:
     float32 trains in float32, all else in float64). ``same_classes``: a warm
-    start's ``y`` must hold the model's classes.
+    start's ``y`` must hold the model's classes. ``encoded``: X holds a
+    DataFrame's columns encoded (``_columns``), whose width is recorded anew.
     """
 
     dtype: object
     learn: bool
     same_classes: bool
     incremental: bool
+    encoded: bool = False
 
 
 @dataclass(frozen=True)

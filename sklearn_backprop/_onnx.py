@@ -83,8 +83,20 @@ def _output_layer_input(graph, model, X):
     return layer_output
 
 
+def _check_exportable(model):
+    if getattr(model, "_column_encoder", None) is not None:
+        raise ValueError(
+            f"This {type(model).__name__} encodes the columns of a DataFrame "
+            "(column_transformer_), which ONNX export does not cover yet: skl2onnx converts "
+            "neither SimpleImputer's missing indicators nor OneHotEncoder's infrequent "
+            "categories. To export, fit a Pipeline of your own ColumnTransformer and the "
+            "estimator, or the estimator on numeric arrays; mlp_parity=True is not needed."
+        )
+
+
 def _converter(scope, operator, container):
     clf = operator.raw_operator
+    _check_exportable(clf)
     graph = _Graph(scope, container)
     logits = _output_layer_input(graph, clf, operator.inputs[0].full_name)
 
@@ -120,6 +132,7 @@ def _regressor_shape_calculator(operator):
 
 def _regressor_converter(scope, operator, container):
     reg = operator.raw_operator
+    _check_exportable(reg)
     graph = _Graph(scope, container)
     z = _output_layer_input(graph, reg, operator.inputs[0].full_name)
     # Always 2-D, (n_samples, n_outputs_), as skl2onnx gives MLPRegressor's.
@@ -146,6 +159,7 @@ update_registered_converter(
 
 def to_onnx(clf, X_sample, *, target_opset=None):
     """The converter behind ``sklearn_backprop.to_onnx``, documented there."""
+    _check_exportable(clf[-1] if hasattr(clf, "steps") else clf)
     # The zipmap option concerns classifiers only; skl2onnx ignores it for a regressor.
     return _skl2onnx_to_onnx(
         clf,

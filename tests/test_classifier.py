@@ -162,8 +162,10 @@ def test_float32_trains_and_predicts_in_float32(iris, dtype, expected):
 def test_sparse_input_gives_the_dense_result(iris, container):
     X, y = iris
     X = np.where(np.abs(X) < 0.5, 0, X)
-    dense = quiet_fit(small_clf(max_iter=10), X, y)
-    sparse = quiet_fit(small_clf(max_iter=10), container(X), y)
+    # At the defaults sparse input is scaled but not centred, dense input
+    # centred too: tests/test_scaling.py checks each against its reference.
+    dense = quiet_fit(small_clf(max_iter=10, mlp_parity=True), X, y)
+    sparse = quiet_fit(small_clf(max_iter=10, mlp_parity=True), container(X), y)
     np.testing.assert_allclose(sparse.loss_curve_, dense.loss_curve_, rtol=1e-12)
     np.testing.assert_allclose(
         sparse.predict_proba(container(X)), dense.predict_proba(X), rtol=1e-10
@@ -240,7 +242,10 @@ def test_validation_output_overflow_is_reported_as_divergence():
     # epoch, but the outputs on the held-out data overflow to NaN
     # probabilities; no overflow warning escapes (the suite makes them errors).
     X = np.random.RandomState(0).randn(60, 4).astype(np.float32) * np.float32(1e10)
-    clf = small_clf(activation="relu", solver="sgd", max_iter=3, early_stopping=True)
+    # mlp_parity: features as they are (scaled, they would not overflow).
+    clf = small_clf(
+        activation="relu", solver="sgd", max_iter=3, early_stopping=True, mlp_parity=True
+    )
     with pytest.raises(TrainingDivergedError, match="output on the validation data overflowed"):
         clf.fit(X, np.array([0, 1, 2] * 20))
     assert all(np.isfinite(w).all() for w in clf.coefs_ + clf.intercepts_)
@@ -272,7 +277,7 @@ def test_lbfgs_validation_output_overflow_is_reported_as_divergence(iris, monkey
 
 def test_lbfgs_divergence_advice_has_no_learning_rate():
     X = np.random.RandomState(0).randn(60, 4) * 1e200  # the first loss overflows
-    clf = small_clf(activation="identity", solver="lbfgs", max_iter=5)
+    clf = small_clf(activation="identity", solver="lbfgs", max_iter=5, mlp_parity=True)
     with pytest.raises(TrainingDivergedError, match="diverged in iteration 0") as error:
         clf.fit(X, np.array([0, 1] * 30))
     assert "learning_rate_init" not in str(error.value)

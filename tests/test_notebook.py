@@ -44,6 +44,7 @@ def notebook_classifier(n_samples, n_hidden):
         shuffle=False,
         batch_size=n_samples,
         learning_rate_init=n_samples,
+        mlp_parity=True,
     )
 
 

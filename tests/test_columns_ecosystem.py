@@ -1,0 +1,92 @@
+"""Where a model fitted on a DataFrame goes: skops, Pipelines, GridSearchCV, ONNX (issue 23)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from sklearn_backprop import BackpropClassifier, BackpropRegressor
+from sklearn_backprop._export import TRUSTED_TYPES
+
+from ._helpers import quiet
+
+HEADS = [BackpropClassifier, BackpropRegressor]
+
+
+def _table(n=120, seed=0):
+    rng = np.random.RandomState(seed)
+    size = rng.normal(size=n) * 30 + 100
+    size[rng.rand(n) < 0.1] = np.nan
+    colour = np.array(["red", "green", "blue"], dtype=object)[rng.randint(0, 3, n)]
+    colour[rng.rand(n) < 0.1] = np.nan
+    X = pd.DataFrame({"size": size, "colour": colour, "flag": rng.rand(n) > 0.5})
+    y = ((np.nan_to_num(size, nan=100.0) > 100) ^ (colour == "red")).astype(int)
+    return X, y
+
+
+def _model(head, **params):
+    return head(hidden_layer_sizes=(6,), max_iter=40, random_state=0, **params)
+
+
+@pytest.mark.parametrize("head", HEADS, ids=lambda head: head.__name__)
+def test_skops_round_trip_with_the_trusted_types(head, tmp_path):
+    sio = pytest.importorskip("skops.io")
+    X, y = _table()
+    model = quiet(_model(head).fit, X, y)
+    sio.dump(model, tmp_path / "model.skops")
+    assert set(sio.get_untrusted_types(file=tmp_path / "model.skops")) <= set(TRUSTED_TYPES)
+    restored = sio.load(tmp_path / "model.skops", trusted=TRUSTED_TYPES)
+    np.testing.assert_array_equal(restored.predict(X), model.predict(X))
+    assert restored.input_columns_ == model.input_columns_
+
+
+def _column_transformer():
+    words = make_pipeline(
+        SimpleImputer(strategy="constant", fill_value="none"),
+        OneHotEncoder(handle_unknown="ignore"),
+    )
+    numbers = make_pipeline(SimpleImputer(), StandardScaler())
+    return ColumnTransformer(
+        [
+            ("numbers", numbers, ["size"]),
+            ("words", words, ["colour"]),
+            ("flags", "passthrough", ["flag"]),
+        ],
+        sparse_threshold=0.0,
+    )
+
+
+def test_a_column_transformer_in_front_still_works_and_is_not_harmed():
+    X, y = _table()
+    pipeline = quiet(make_pipeline(_column_transformer(), _model(BackpropClassifier)).fit, X, y)
+    network = pipeline[-1]
+    assert network.column_transformer_ is None  # numbers in: nothing left to encode
+    Z = pipeline[0].transform(X)
+    # (atol: the standardized column's mean is 0, up to rounding that differs by summation order)
+    np.testing.assert_allclose(network.input_mean_, Z.mean(axis=0), atol=1e-12)
+    # Already standardized columns pass through the scaling almost untouched.
+    np.testing.assert_allclose(network.input_scale_[:1], 1.0)
+    reference = quiet(_model(BackpropClassifier, mlp_parity=True).fit, Z, y)
+    assert pipeline.score(X, y) >= reference.score(Z, y) - 0.05
+
+
+def test_grid_search_over_a_raw_dataframe():
+    X, y = _table()
+    search = GridSearchCV(_model(BackpropClassifier), {"alpha": [1e-4, 1e-1]}, cv=3)
+    quiet(search.fit, X, y)
+    assert search.best_estimator_.input_columns_["colour"].startswith("categorical")
+    assert search.predict(X).shape == y.shape
+
+
+def test_onnx_export_of_encoded_columns_is_refused_with_what_to_do():
+    pytest.importorskip("skl2onnx")
+    from sklearn_backprop import to_onnx
+
+    X, y = _table()
+    model = quiet(_model(BackpropClassifier).fit, X, y)
+    with pytest.raises(ValueError, match=r"encodes the columns of a DataFrame.*mlp_parity"):
+        to_onnx(model, X.head(1))
