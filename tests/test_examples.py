@@ -25,6 +25,11 @@ EXPECTED_OUTPUT = {
         "relu: mean test accuracy",
     ],
     "out_of_core_csv.py": ["streamed in chunks: test accuracy", "difference:"],
+    "plot_dataframe.py": [
+        "what each column became (input_columns_):",
+        "BackpropClassifier() on the DataFrame: accuracy",
+        "BackpropRegressor() on the DataFrame: cross-validated R²",
+    ],
     "plot_dropout.py": ["alpha picked by the grid search", "no regulariser", "dropout=0.5"],
     "plot_regression.py": [
         "diabetes     BackpropRegressor (sigmoid)  test R²",
