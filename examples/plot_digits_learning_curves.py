@@ -47,8 +47,9 @@ print(f"{len(X_train)} training, {len(X_val)} validation and {len(X_test)} test 
 # ---------------------------
 # Each network (one hidden layer of 32 units, Adam) gets the validation set
 # through ``fit(X, y, X_val=..., y_val=...)``. With ``early_stopping=True``
-# training stops once the validation accuracy has not improved for
-# ``n_iter_no_change`` epochs, and the weights of the best epoch are put back.
+# training stops once the validation loss has not improved for
+# ``n_iter_no_change`` epochs (and 100 optimizer steps), and the weights of its
+# best epoch are put back.
 # ``LossCurveDisplay.from_estimator`` draws the ``history_`` of each fit: the
 # losses on the left axis, the validation accuracy on the right one.
 fig, axes = plt.subplots(1, 3, figsize=(14, 4.2), sharey=True)
@@ -57,17 +58,16 @@ for ax, activation in zip(axes, activations, strict=True):
         hidden_layer_sizes=(32,),
         activation=activation,
         learning_rate_init=0.01,
-        max_iter=100,
         early_stopping=True,
         n_iter_no_change=5,
         random_state=0,
     ).fit(X_train, y_train, X_val=X_val, y_val=y_val)
     display = LossCurveDisplay.from_estimator(clf, ax=ax, name=f"activation='{activation}'")
     display.ax_.get_legend().remove()  # one legend for the three panels, below them
-    best_epoch = int(np.argmax(clf.validation_scores_)) + 1
+    best_epoch = int(np.argmin(clf.validation_loss_curve_)) + 1
     print(
-        f"{activation:>8}: {clf.n_iter_} epochs, best validation accuracy "
-        f"{clf.best_validation_score_:.3f} at epoch {best_epoch}, "
+        f"{activation:>8}: {clf.n_iter_} epochs, best validation loss at epoch {best_epoch} "
+        f"(validation accuracy {clf.best_validation_score_:.3f}), "
         f"test accuracy {clf.score(X_test, y_test):.3f}"
     )
 fig.legend(handles=list(display.lines_.values()), loc="lower center", ncol=3, frameon=False)
@@ -78,8 +78,8 @@ fig.tight_layout(rect=(0, 0.08, 1, 1))
 # far (a sigmoid unit's slope is at most 1/4, a tanh unit's 1). For all three
 # the training loss keeps falling while the validation loss levels off: from
 # there on the networks mostly grow more confident on images they already
-# classify correctly, and early stopping ends training a few epochs after the
-# best validation accuracy.
+# classify correctly, and early stopping ends training some epochs after the
+# best validation loss.
 
 # %%
 # Per training-set size: LearningCurveDisplay

@@ -53,7 +53,7 @@ SHARED_CONSTRAINTS = {
     "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
     "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
     "power_t": [Interval(Real, 0, None, closed="left")],
-    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "max_iter": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "shuffle": ["boolean"],
     "random_state": ["random_state"],
     "tol": [Interval(Real, 0, None, closed="left")],
@@ -61,7 +61,7 @@ SHARED_CONSTRAINTS = {
     "warm_start": ["boolean"],
     "momentum": [Interval(Real, 0, 1, closed="both")],
     "nesterovs_momentum": ["boolean"],
-    "early_stopping": ["boolean"],
+    "early_stopping": ["boolean", StrOptions({"auto"})],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
     "beta_1": [Interval(Real, 0, 1, closed="left")],
     "beta_2": [Interval(Real, 0, 1, closed="left")],
@@ -125,7 +125,7 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
         return True
 
     def _check_partial_fit(self):
-        if self.early_stopping:
+        if not isinstance(self.early_stopping, str) and self.early_stopping:  # 'auto' holds none
             raise ValueError(
                 "partial_fit does not support early_stopping=True: it runs one epoch on "
                 "the data it is given, with nothing held out."
@@ -157,7 +157,10 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
                 backend.release(data)
                 raise
         try:
-            with self._trained_on_standardized_input(call.resume):
+            with (
+                self._trained_on_standardized_input(call.resume),
+                self._in_training_units(call.resume),
+            ):
                 self._train_where_X_lives(call, (train, validation), targets, inputs)
         finally:
             backend.release(data)
@@ -178,6 +181,17 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
         if encoder is not None:  # the user's columns, not the encoded ones
             self.feature_names_in_, self.n_features_in_ = encoder.names(), len(encoder.kinds)
         return standardized_data(data, self.input_mean_, self.input_scale_)
+
+    @contextmanager
+    def _in_training_units(self, resume):
+        """Within the block, the output layer in the units training uses (the regressor's).
+
+        ``resume``: the weights are a fitted model's, in the units ``predict`` uses.
+        """
+        yield
+
+    def _fold_targets(self, coefs, intercepts):
+        """Copies of weights in training units made the ones ``predict`` uses (callbacks' view)."""
 
     @contextmanager
     def _trained_on_standardized_input(self, resume):
@@ -299,8 +313,11 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
                 # A warm start scored on the user's fixed validation set: its
                 # weights compete with the epochs'. On a random hold-out they
                 # would be scored on samples they were trained on.
-                start_score = observer.finite_score()
+                start_score = observer.finite_score(settings.monitors_validation_loss)
             self._train(call, train, observer, start_score)
+            if self._stops_early(settings, observer) and settings.monitors_validation_loss:
+                # The score of the epoch kept for its validation loss.
+                self.best_validation_score_ = observer.finite_score()
         finally:
             self._move_to(home, home)
         observer.finish()
@@ -381,10 +398,11 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
             run, settings, observer, max_epochs=1 if call.incremental else settings.max_iter,
             samples_seen=self.t_, start_score=start_score,
         )  # fmt: skip
-        if self._stops_early(settings, observer) and start_score is not None:
+        by_score = not settings.monitors_validation_loss
+        if self._stops_early(settings, observer) and start_score is not None and by_score:
             # The weights it started from may have won.
             self.best_validation_score_ = max(self.best_validation_score_, start_score)
-        if not call.incremental and not stopped_early:
+        if not call.incremental and not stopped_early and settings.warns_at_budget:
             warn_at_caller(
                 f"Stochastic optimizer: maximum iterations ({settings.max_iter}) reached and "
                 "the optimization hasn't converged yet.",

@@ -53,10 +53,14 @@ class EpochReporter:
         # Callable, so the copies are only made when a callback asks for the
         # fitted estimator; copies, because training updates the arrays in place;
         # moved to where the data lives (L-BFGS trains on NumPy arrays).
+        # Folded as at the end of fit: a callback predicts in the user's units.
         estimator = self._estimator
         xp = namespace(estimator.coefs_[0])
-        coefs = [move(copy(xp, coef), *self._home) for coef in estimator.coefs_]
-        intercepts = [move(copy(xp, bias), *self._home) for bias in estimator.intercepts_]
+        coefs = [copy(xp, coef) for coef in estimator.coefs_]
+        intercepts = [copy(xp, bias) for bias in estimator.intercepts_]
+        estimator._fold_targets(coefs, intercepts)
+        coefs = [move(coef, *self._home) for coef in coefs]
+        intercepts = [move(bias, *self._home) for bias in intercepts]
         if estimator.input_scale_ is not None:  # the copies, made for raw input
             coefs, intercepts = fold(
                 coefs, intercepts, estimator.input_mean_, estimator.input_scale_

@@ -64,9 +64,12 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
     power_t : float, default=0.5
         The exponent of the 'invscaling' schedule.
 
-    max_iter : int, default=200
+    max_iter : int or 'auto', default='auto'
         Maximum number of epochs (passes over the training data) of 'sgd' and
-        'adam', or of iterations of 'lbfgs'.
+        'adam', or of iterations of 'lbfgs'. 'auto' is 1000 epochs that end
+        training without a ConvergenceWarning, as part of the stopping rule (a
+        fit still improving by then overfits); 200, which warn, for 'lbfgs'
+        and with ``mlp_parity``.
 
     shuffle : bool, default=True
         Whether to visit the samples in a new random order every epoch.
@@ -77,9 +80,10 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
 
     tol : float, default=1e-4
         Training stops once the monitored value (the training loss, or the
-        validation score with ``early_stopping``) has not improved by at
-        least ``tol`` for more than ``n_iter_no_change`` consecutive epochs
-        (as in MLPClassifier). For 'lbfgs' it is the gradient tolerance.
+        validation loss with ``early_stopping``; with ``mlp_parity`` the
+        validation score, as MLPClassifier) has not improved by ``tol`` for more
+        than ``n_iter_no_change`` epochs in a row. For 'lbfgs' it is the
+        gradient tolerance.
 
     verbose : bool or int, default=False
         Print one line per epoch (per iteration for 'lbfgs'): the losses,
@@ -95,14 +99,15 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
     nesterovs_momentum : bool, default=True
         Whether 'sgd' uses Nesterov's momentum.
 
-    early_stopping : bool, default=False
-        Whether to stop when the validation score stops improving, and keep
-        the weights of the best epoch. The validation set is ``X_val``,
-        ``y_val`` when given to ``fit``, otherwise a random
-        ``validation_fraction`` of the data, stratified for binary targets
-        (as in MLPClassifier, which holds out the same samples). With
-        ``warm_start`` and ``X_val``, the weights a fit starts from compete
-        with its epochs'.
+    early_stopping : bool or 'auto', default='auto'
+        Whether to stop when the validation loss stops improving, and keep
+        the weights of its best epoch. The validation set is ``X_val``,
+        ``y_val`` when given to ``fit``, else a random ``validation_fraction``
+        of the data, stratified for binary targets. 'auto' is True when
+        ``X_val`` is given or ``X`` has 10,000 samples or more. With
+        ``mlp_parity``, 'auto' is False and the validation accuracy is
+        watched, as in MLPClassifier (which holds out the same samples). With
+        ``warm_start`` and ``X_val``, the weights a fit starts from compete.
         Only for 'sgd' and 'adam'.
 
     validation_fraction : float, default=0.1
@@ -116,7 +121,8 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
 
     n_iter_no_change : int or np.inf, default=10
         Training stops after ``n_iter_no_change + 1`` epochs in a row
-        without an improvement of ``tol``; ``np.inf`` never stops early.
+        without an improvement of ``tol``; ``np.inf`` never stops early. On
+        the validation loss, it waits 100 optimizer steps at least.
 
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
@@ -187,7 +193,8 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
         of every epoch, when there is a validation set.
 
     best_validation_score_ : float or None
-        The best validation accuracy, when there is a validation set.
+        The validation accuracy of the epoch early stopping kept (the best of
+        any epoch without it, or with ``mlp_parity``), given a validation set.
 
     history_ : pandas.DataFrame
         One row per epoch (per iteration for 'lbfgs'), over all calls to
@@ -272,8 +279,8 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
     def __init__(
         self, hidden_layer_sizes=(100,), activation="logistic", *, loss="log_loss", solver="adam",
         alpha=1e-4, batch_size="auto", learning_rate="constant", learning_rate_init=0.001,
-        power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False,
-        warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False,
+        power_t=0.5, max_iter="auto", shuffle=True, random_state=None, tol=1e-4, verbose=False,
+        warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping="auto",
         validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10,
         max_fun=15000, class_weight=None, on_interrupt="raise",
         dropout=0.0, input_dropout=0.0, mlp_parity=False,
@@ -330,11 +337,9 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
             Non-negative weight of each sample; an integer weight acts like
             repeating the sample. None weighs every sample 1.
         X_val, y_val : array-like, default=None
-            A validation set, scored after every epoch (``history_``) and used
-            for ``early_stopping`` instead of a random hold-out: for instance
-            the later part of a time series. In a Pipeline, enable metadata
-            routing and pass ``transform_input=["X_val"]`` so that X_val goes
-            through the same preprocessing as X.
+            A validation set (e.g. the later part of a time series), scored
+            after every epoch and stopped on by ``early_stopping``. In a
+            Pipeline, pass ``transform_input=["X_val"]`` (metadata routing).
         sample_weight_val : array-like of shape (n_val_samples,), default=None
             Weights of the validation samples.
 

@@ -91,6 +91,16 @@ def _chunk_totals(chunk, n_classes, multilabel):
     return counts, np.bincount(indices, weights=weights, minlength=n_classes)
 
 
+def _chunk_sums(chunk, mean=None):
+    """Total weight and weighted sums of each target, or of its squared deviation from ``mean``."""
+    _, y, sample_weight = chunk
+    Y = np.asarray(y, dtype=np.float64)
+    Y = Y[:, None] if Y.ndim == 1 else Y  # (no reshape: the chunk may be empty)
+    weights = np.ones(Y.shape[0]) if sample_weight is None else sample_weight
+    values = Y if mean is None else (Y - mean) ** 2
+    return np.sum(weights), weights @ values
+
+
 def _weighted_chunk(chunk, class_weights, dtype):
     X, Y, sample_weight = chunk
     weights = class_weights[class_indices(Y)].astype(dtype)
@@ -131,6 +141,16 @@ def _stand_in_targets(client, chunks):
     """A small y with the same distinct labels as the whole target (found on the workers)."""
     labels = client.gather(_map(client, _chunk_labels, chunks))
     return np.concatenate(labels)
+
+
+def _moments(client, chunks):
+    """The weighted mean and standard deviation of each target, from the workers' sums."""
+    parts = client.gather(_map(client, _chunk_sums, chunks))
+    weight, sums = (sum(column) for column in zip(*parts, strict=True))
+    weight = weight if weight > 0 else np.nan  # all-zero weights: refused once encoded
+    mean = sums / weight
+    squares = sum(part[1] for part in client.gather(_map(client, _chunk_sums, chunks, mean)))
+    return mean, np.sqrt(squares / weight)
 
 
 def _class_weights(targets, counts):
@@ -193,6 +213,8 @@ def _load_and_encode(client, arrays, targets, dtype, *, training):
     try:
         if training is not None:
             training(_stand_in_targets(client, chunks))  # targets learnt or checked
+            if targets.standardize and targets.scale is None:
+                targets.use_moments(*_moments(client, chunks))
         weights_given = arrays[2] is not None
         encoded = _encode(
             client, chunks, targets, dtype, weights_given, training=training is not None

@@ -60,14 +60,14 @@ def prepare(estimator, inputs, targets, preparation):
     record = learn or preparation.encoded
     X, y = _validated(estimator, inputs.X, inputs.y, targets, preparation.dtype, record)
     check_input_scale(X)
+    sample_weight = _sample_weight(inputs.sample_weight, X)
     if learn:
         targets.learn(y, inputs.classes)
+        targets.learn_scale(y, sample_weight)
     else:
         targets.check_resumed(y, inputs.classes, preparation.same_classes)
     Y = targets.encode(y, X.dtype)
-    weights, name = targets.weights(
-        Y, _sample_weight(inputs.sample_weight, X), X.dtype, "sample_weight", training=True
-    )
+    weights, name = targets.weights(Y, sample_weight, X.dtype, "sample_weight", training=True)
     if not preparation.incremental:
         targets.check_learnable(Y, weights, name)
     validation = inputs.validation

@@ -11,6 +11,7 @@ collections, ``_dask_fit``), each supplying the same steps to one fit flow:
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import numpy as np
 from sklearn.utils import check_random_state
 
 from ._dask_arrays import is_dask_collection
@@ -61,12 +62,23 @@ class FitCall:
     @classmethod
     def start(cls, params, inputs, *, incremental, has_weights):
         """The call for ``estimator.get_params()`` and its inputs, if their backend can train it."""
-        settings = TrainingSettings.from_params(params)
         backend = backend_for(inputs)
+        # 'auto' decided for the data: a cluster's (L-BFGS only) holds nothing out.
+        n_samples = _num_samples(inputs.X) if backend.in_memory else 0
+        has_validation = inputs.validation is not None
+        settings = TrainingSettings.from_params(params).for_fit(
+            n_samples, has_validation, incremental
+        )
         backend.check(settings, incremental)
         resume = (incremental or settings.warm_start) and has_weights
         rng = check_random_state(settings.random_state)
         return cls(settings, rng, incremental, resume, backend)
+
+
+def _num_samples(X):
+    """Rows of ``X`` (lists and objects with ``__array__`` converted to find them)."""
+    shape = getattr(X, "shape", None)
+    return shape[0] if shape is not None else np.asarray(X).shape[0]
 
 
 def backend_for(inputs):

@@ -75,11 +75,13 @@ class FitObserver(Observer):
     def finish(self):
         self.reporter.finish()
 
-    def finite_score(self):
-        """The validation score of the weights as they stand, or None where their loss overflows."""
+    def finite_score(self, loss_watched=False):
+        """The validation score (or loss) of the weights as they are; None where loss overflows."""
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             loss, score = self.evaluate()
-        return score if np.isfinite(loss) else None
+        if not np.isfinite(loss):
+            return None
+        return loss if loss_watched else score
 
 
 def _print_epoch(row, has_validation):

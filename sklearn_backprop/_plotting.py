@@ -49,7 +49,7 @@ class LossCurveDisplay:
     >>> from sklearn.datasets import load_iris
     >>> from sklearn_backprop import BackpropClassifier, LossCurveDisplay
     >>> X, y = load_iris(return_X_y=True)
-    >>> clf = BackpropClassifier(max_iter=50, early_stopping=True, random_state=0)
+    >>> clf = BackpropClassifier(early_stopping=True, random_state=0)
     >>> display = LossCurveDisplay.from_estimator(clf.fit(X, y))
     >>> sorted(display.lines_)
     ['train_loss', 'validation_loss', 'validation_score']

@@ -3,18 +3,16 @@
 from contextlib import contextmanager
 
 from sklearn.base import RegressorMixin
-from sklearn.utils import check_array
 from sklearn.utils.metaestimators import available_if
 
 from ._base import SHARED_CONSTRAINTS, BackpropEstimator
 from ._compat import StrOptions, _fit_context
-from ._dask_arrays import is_dask_collection
 from ._dask_predict import dask_aware
 from ._losses import OUTPUT_ACTIVATIONS
 from ._network import check_finite_output
+from ._target_scale import fold, naming_a_huge_target, unfold
 from ._targets import RegressionTargets
-from ._training import LBFGS_REMEDY, REMEDY, TrainingDivergedError
-from ._xp import namespace, to_numpy
+from ._xp import namespace
 
 
 class BackpropRegressor(RegressorMixin, BackpropEstimator):
@@ -27,6 +25,14 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
     input), with an identity output on the squared error or an exponential
     output on the Poisson deviance, for one target or many. Parameters that
     MLPRegressor also has carry its name and meaning.
+
+    By default the network learns each target standardized, ``(y - mean) /
+    std`` (weighted by ``sample_weight``), so that the learning rate and
+    ``tol`` suit any unit; for 'poisson', ``y / mean``, which keeps a count
+    non-negative and only moves the log link by ``log(mean)``. The map back
+    is folded into the output layer, so ``coefs_`` and ``intercepts_``
+    predict ``y`` itself; ``warm_start`` and ``partial_fit`` keep the first
+    fit's statistics. ``mlp_parity=True`` trains on ``y``, as MLPRegressor.
 
     Parameters
     ----------
@@ -70,9 +76,12 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
     power_t : float, default=0.5
         The exponent of the 'invscaling' schedule.
 
-    max_iter : int, default=200
+    max_iter : int or 'auto', default='auto'
         Maximum number of epochs (passes over the training data) of 'sgd' and
-        'adam', or of iterations of 'lbfgs'.
+        'adam', or of iterations of 'lbfgs'. 'auto' is 1000 epochs that end
+        training without a ConvergenceWarning, as part of the stopping rule (a
+        fit still improving by then overfits); 200, which warn, for 'lbfgs'
+        and with ``mlp_parity``.
 
     shuffle : bool, default=True
         Whether to visit the samples in a new random order every epoch.
@@ -83,9 +92,10 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
 
     tol : float, default=1e-4
         Training stops once the monitored value (the training loss, or the
-        validation score with ``early_stopping``) has not improved by at
-        least ``tol`` for more than ``n_iter_no_change`` consecutive epochs
-        (as in MLPRegressor). For 'lbfgs' it is the gradient tolerance.
+        validation loss with ``early_stopping``; with ``mlp_parity`` the
+        validation score, as MLPRegressor) has not improved by ``tol`` for more
+        than ``n_iter_no_change`` epochs in a row. For 'lbfgs' it is the
+        gradient tolerance.
 
     verbose : bool or int, default=False
         Print one line per epoch (per iteration for 'lbfgs'): the losses,
@@ -101,12 +111,14 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
     nesterovs_momentum : bool, default=True
         Whether 'sgd' uses Nesterov's momentum.
 
-    early_stopping : bool, default=False
-        Whether to stop when the validation R² stops improving, and keep
-        the weights of the best epoch. The validation set is ``X_val``,
-        ``y_val`` when given to ``fit``, otherwise a random
-        ``validation_fraction`` of the data (as in MLPRegressor, which holds
-        out the same samples). Only for 'sgd' and 'adam'.
+    early_stopping : bool or 'auto', default='auto'
+        Whether to stop when the validation loss stops improving, and keep
+        the weights of its best epoch. The validation set is ``X_val``,
+        ``y_val`` when given to ``fit``, else a random ``validation_fraction``
+        of the data. 'auto' is True when ``X_val`` is given or
+        ``X`` has 10,000 samples or more. With ``mlp_parity``, 'auto' is False
+        and the validation R² is watched, as in MLPRegressor (which holds out
+        the same samples). Only for 'sgd' and 'adam'.
 
     validation_fraction : float, default=0.1
         The share of the training data held out for early stopping, in (0, 1).
@@ -119,7 +131,8 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
 
     n_iter_no_change : int or np.inf, default=10
         Training stops after ``n_iter_no_change + 1`` epochs in a row
-        without an improvement of ``tol``; ``np.inf`` never stops early.
+        without an improvement of ``tol``; ``np.inf`` never stops early. On
+        the validation loss, it waits 100 optimizer steps at least.
 
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
@@ -160,33 +173,40 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         ``intercepts_[i]`` holds the biases of layer i + 1.
 
     loss_ : float
-        The training loss of the last epoch.
+        The training loss of the last epoch. It and every loss below is in
+        training units: on the standardized targets by default (half the
+        squared error over each target's variance; 'poisson': half the
+        deviance over the target's mean), on ``y`` with ``mlp_parity=True``.
 
     best_loss_ : float or None
         The lowest training loss of any epoch (iteration for 'lbfgs'); None
         with ``early_stopping``, as in MLPRegressor.
 
     loss_curve_ : list of float
-        The training loss of every epoch (every iteration for 'lbfgs').
-        With several targets the squared error is summed over them, where
-        MLPRegressor reports its mean (the gradients, and so the weights
-        that 'sgd' and 'adam' train, are the same).
+        The training loss of every epoch (every iteration for 'lbfgs'), in
+        training units (see ``loss_``). With several targets the squared
+        error is summed over them, where MLPRegressor reports its mean (the
+        gradients, and so the weights that 'sgd' and 'adam' train, are the
+        same).
 
     validation_scores_ : list of float or None
         The validation R² of every epoch, when there is a validation set.
 
     validation_loss_curve_ : list of float or None
         The loss of the predictions on the validation set (no penalty term)
-        of every epoch, when there is a validation set.
+        of every epoch, when there is a validation set, in training units
+        (see ``loss_``).
 
     best_validation_score_ : float or None
-        The best validation R², when there is a validation set.
+        The validation R² of the epoch early stopping kept (the best of
+        any epoch without it, or with ``mlp_parity``), given a validation set.
 
     history_ : pandas.DataFrame
         One row per epoch (per iteration for 'lbfgs'), over all calls to
         ``fit`` and ``partial_fit`` since the model was last initialised:
         ``epoch``, ``train_loss``, ``validation_loss``, ``validation_score``,
-        ``learning_rate`` and ``seconds``.
+        ``learning_rate`` and ``seconds``; losses in training units (see
+        ``loss_``).
 
     n_iter_ : int
         The number of epochs (iterations for 'lbfgs') run by the last call to
@@ -247,11 +267,11 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
     >>> X, y = make_friedman1(n_samples=500, noise=0.5, random_state=0)
     >>> X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
     >>> reg = BackpropRegressor(hidden_layer_sizes=(32,), learning_rate_init=0.01, max_iter=2000,
-    ...                         tol=1e-3, alpha=1.0, random_state=0).fit(X_train, y_train)
+    ...                         random_state=0).fit(X_train, y_train)
     >>> reg.predict(X_test[:3]).round(1)
-    array([13.4, 21.7,  5.3])
+    array([14.1, 24.1,  5.3])
     >>> round(reg.score(X_test, y_test), 3)
-    0.929
+    0.939
     """
 
     _parameter_constraints = {
@@ -263,8 +283,8 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         self, hidden_layer_sizes=(100,), activation="logistic", *, loss="squared_error",
         solver="adam", alpha=1e-4, batch_size="auto", learning_rate="constant",
         learning_rate_init=0.001,
-        power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False,
-        warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping=False,
+        power_t=0.5, max_iter="auto", shuffle=True, random_state=None, tol=1e-4, verbose=False,
+        warm_start=False, momentum=0.9, nesterovs_momentum=True, early_stopping="auto",
         validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10,
         max_fun=15000, on_interrupt="raise",
         dropout=0.0, input_dropout=0.0, mlp_parity=False,
@@ -299,7 +319,24 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         self.mlp_parity = mlp_parity
 
     def _new_targets(self):
-        return RegressionTargets(self.loss)
+        return RegressionTargets(self.loss, standardize=not self.mlp_parity)
+
+    @contextmanager
+    def _in_training_units(self, resume):
+        """Train on the standardized targets; after, whatever ended training, fold them back."""
+        if resume:
+            self._fold_targets(self.coefs_, self.intercepts_, unfold)
+        try:
+            yield
+        finally:
+            # The arrays as they are now: training may have moved them to another device.
+            self._fold_targets(self.coefs_, self.intercepts_)
+
+    def _fold_targets(self, coefs, intercepts, how=fold):
+        """Make weights trained on the standardized targets predict ``y`` itself, in place."""
+        if getattr(self, "_target_scale", None) is not None:  # None: trained on y (mlp_parity)
+            how(coefs[-1], intercepts[-1], self._target_offset, self._target_scale,
+                self.out_activation_)  # fmt: skip
 
     def _model_targets(self):
         return RegressionTargets.of_model(self, self.loss)
@@ -319,11 +356,9 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
             Non-negative weight of each sample; an integer weight acts like
             repeating the sample. None weighs every sample 1.
         X_val, y_val : array-like, default=None
-            A validation set, scored after every epoch (``history_``) and used
-            for ``early_stopping`` instead of a random hold-out: for instance
-            the later part of a time series. In a Pipeline, enable metadata
-            routing and pass ``transform_input=["X_val"]`` so that X_val goes
-            through the same preprocessing as X.
+            A validation set (e.g. the later part of a time series), scored
+            after every epoch and stopped on by ``early_stopping``. In a
+            Pipeline, pass ``transform_input=["X_val"]`` (metadata routing).
         sample_weight_val : array-like of shape (n_val_samples,), default=None
             Weights of the validation samples.
 
@@ -333,7 +368,7 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
             The fitted regressor.
         """
         validation = self._validation_arguments(X_val, y_val, sample_weight_val)
-        with _naming_a_huge_target(X, y):
+        with naming_a_huge_target(X, y):
             return self._fit(X, y, sample_weight, validation=validation, incremental=False)
 
     @available_if(BackpropEstimator._partial_fit_is_possible)
@@ -356,7 +391,7 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
             The updated regressor.
         """
         self._check_partial_fit()
-        with _naming_a_huge_target(X, y):
+        with naming_a_huge_target(X, y):
             return self._fit(X, y, sample_weight, incremental=True)
 
     @dask_aware
@@ -387,27 +422,3 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.positive_only = self.loss == "poisson"  # the checks then give y >= 0
         return tags
-
-
-def _largest_magnitude(values):
-    values = check_array(to_numpy(values), accept_sparse=True, ensure_2d=False, dtype=float)
-    return float(abs(values).max()) if values.size else 0.0
-
-
-@contextmanager
-def _naming_a_huge_target(X, y):
-    """A divergence's advice names the target where it, not the input, is what is huge."""
-    try:
-        yield
-    except TrainingDivergedError as error:
-        if is_dask_collection(X) or is_dask_collection(y):
-            raise  # not gathered to the client for advice
-        target, inputs = _largest_magnitude(y), _largest_magnitude(X)
-        if target <= 1e3 * max(inputs, 1.0):  # not orders of magnitude beyond the input
-            raise
-        message = str(error).removesuffix(REMEDY).removesuffix(LBFGS_REMEDY)
-        raise TrainingDivergedError(
-            f"{message}Scale the target: y holds values up to {target:.3g} (X up to "
-            f"{inputs:.3g}), e.g. with TransformedTargetRegressor(regressor=..., "
-            "transformer=StandardScaler()), which also scales predict's output back."
-        ) from error

@@ -10,6 +10,7 @@ from sklearn.utils import column_or_1d
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
+from ._target_scale import standardized, target_statistics, weighted_moments
 from ._xp import device_of, namespace
 from ._xp import to_numpy as to_host
 
@@ -195,6 +196,7 @@ class ClassLabels:
     """Classification targets: labels found and binarized, and ``class_weight`` applied."""
 
     y_numeric = False
+    standardize = False  # 0/1 targets need no scaling
 
     def __init__(self, class_weight=None, classes=None, multilabel=False):
         self.class_weight = class_weight
@@ -231,6 +233,9 @@ class ClassLabels:
                 f"classes has {len(classes)} entries, but the label indicator matrix y has "
                 f"{len(self.classes)} columns: classes must name one per column."
             )
+
+    def learn_scale(self, y, sample_weight):
+        pass  # class labels are encoded 0/1: nothing to standardize
 
     def check_resumed(self, y, classes, warm_start):
         """A later fit's targets against the model's: the same classes (warm start, ``classes``)."""
@@ -295,15 +300,26 @@ class RegressionTargets:
 
     y_numeric = True
 
-    def __init__(self, loss, n_outputs=None):
-        self.loss, self.n_outputs = loss, n_outputs
+    def __init__(self, loss, n_outputs=None, *, standardize=False, offset=None, scale=None):
+        self.loss, self.n_outputs, self.standardize = loss, n_outputs, standardize
+        self.offset, self.scale = offset, scale  # training units: (y - offset) / scale
 
     @classmethod
     def of_model(cls, estimator, loss):
-        return cls(loss, estimator.n_outputs_)
+        """The targets of a fitted regressor, in the units its first fit chose."""
+        offset, scale = (
+            getattr(estimator, "_target_offset", None),
+            getattr(estimator, "_target_scale", None),
+        )
+        if scale is not None:
+            offset, scale = np.asarray(offset), np.asarray(scale)
+        return cls(loss, estimator.n_outputs_, offset=offset, scale=scale)
 
     def fitted_attributes(self):
-        return {}
+        # Lists of floats: host-side numbers, whatever library the weights live in.
+        if self.scale is None:
+            return {"_target_offset": None, "_target_scale": None}
+        return {"_target_offset": self.offset.tolist(), "_target_scale": self.scale.tolist()}
 
     def out_activation(self, loss):
         return "exp" if loss == "poisson" else "identity"
@@ -317,6 +333,14 @@ class RegressionTargets:
     def learn(self, y, classes=None):
         self.n_outputs = 1 if y.ndim == 1 else y.shape[1]
 
+    def learn_scale(self, y, sample_weight):
+        """Standardize with the (weighted) moments of ``y``, if asked to (``_target_scale``)."""
+        if self.standardize:
+            self.use_moments(*weighted_moments(self._values(y, np.float64), sample_weight))
+
+    def use_moments(self, mean, std):
+        self.offset, self.scale = target_statistics(mean, std, self.loss)
+
     def check_resumed(self, y, classes, warm_start):
         n_outputs = 1 if y.ndim == 1 else y.shape[1]
         if n_outputs != self.n_outputs:
@@ -326,6 +350,10 @@ class RegressionTargets:
             )
 
     def encode(self, y, dtype):
+        Y = self._values(y, dtype)
+        return Y if self.scale is None else standardized(Y, self.offset, self.scale)
+
+    def _values(self, y, dtype):
         Y = np.asarray(y, dtype=dtype)
         Y = Y[:, None] if Y.ndim == 1 else Y  # (no reshape: a chunk on a cluster may be empty)
         if Y.shape[1] != self.n_outputs:  # validation targets, against the training ones

@@ -7,9 +7,10 @@ each epoch to (history, callbacks, validation scoring and Ctrl-C are the
 observer's business). They know nothing about estimators or input validation.
 """
 
+import math
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import partial
 from numbers import Integral
 
@@ -44,6 +45,16 @@ class TrainingDivergedError(ValueError):
     """
 
 
+# 'auto': a hold-out for early stopping from this many training samples on (as
+# HistGradientBoosting's early_stopping='auto'), and a budget of epochs that the
+# training-loss rule stops before on nearly every table of benchmarks/tabular.py.
+AUTO_HOLD_OUT_SAMPLES = 10_000
+AUTO_MAX_EPOCHS = 1000
+# Early stopping on the validation loss waits at least this many optimizer steps:
+# a sigmoid network's validation loss rises for tens of steps before it falls.
+MIN_PATIENCE_STEPS = 100
+
+
 @dataclass(frozen=True)
 class TrainingSettings:
     """The hyper-parameters that shape training, read once from an estimator's parameters."""
@@ -57,7 +68,7 @@ class TrainingSettings:
     learning_rate: str
     learning_rate_init: float
     power_t: float
-    max_iter: int
+    max_iter: object  # an int, or 'auto' until ``for_fit`` decides
     shuffle: bool
     random_state: object
     tol: float
@@ -65,7 +76,7 @@ class TrainingSettings:
     warm_start: bool
     momentum: float
     nesterovs_momentum: bool
-    early_stopping: bool
+    early_stopping: object  # a bool, or 'auto' until ``for_fit`` decides
     validation_fraction: float
     beta_1: float
     beta_2: float
@@ -76,11 +87,12 @@ class TrainingSettings:
     dropout: object
     input_dropout: float
     mlp_parity: bool
+    warns_at_budget: bool = True  # False where the 'auto' budget is part of the stopping rule
 
     @classmethod
     def from_params(cls, params):
         """Settings from ``estimator.get_params()``; checks ``hidden_layer_sizes``."""
-        settings = {field.name: params[field.name] for field in fields(cls)}
+        settings = {field.name: params[field.name] for field in fields(cls) if field.name in params}
         sizes = settings["hidden_layer_sizes"]
         sizes = list(sizes) if np.iterable(sizes) else [sizes]
         if not all(isinstance(size, Integral) and size > 0 for size in sizes):
@@ -97,6 +109,44 @@ class TrainingSettings:
                 "deterministic objective, and dropout draws new masks for every batch."
             )
         return cls(**settings)
+
+    @property
+    def monitors_validation_loss(self):
+        """Early stopping watches the validation loss; MLPClassifier's watches its score."""
+        return not self.mlp_parity
+
+    def for_fit(self, n_samples, user_validation, incremental):
+        """The settings of one call, with 'auto' decided for its data (see ``AUTO_*``).
+
+        ``early_stopping='auto'`` holds out a validation set on large data only
+        (so small fits keep every row), and stops on the user's ``X_val`` when
+        given; ``max_iter='auto'`` is a budget of ``AUTO_MAX_EPOCHS`` epochs
+        that ends training without a ConvergenceWarning: where the training
+        loss is still improving by ``tol`` after it, the test loss no longer is.
+        ``mlp_parity`` gives MLPClassifier's values, False and 200.
+        """
+        stochastic = self.solver != "lbfgs"
+        early_stopping, max_iter = self.early_stopping, self.max_iter
+        if isinstance(early_stopping, str):  # 'auto'
+            large = n_samples >= AUTO_HOLD_OUT_SAMPLES
+            early_stopping = not (self.mlp_parity or incremental) and (user_validation or large)
+        auto_budget = isinstance(max_iter, str)
+        if auto_budget:
+            max_iter = AUTO_MAX_EPOCHS if stochastic and not self.mlp_parity else 200
+        return replace(
+            self, early_stopping=bool(early_stopping), max_iter=max_iter,
+            warns_at_budget=not (auto_budget and stochastic and not self.mlp_parity),
+        )  # fmt: skip
+
+    def patience(self, batches_per_epoch, on_validation):
+        """Epochs without improvement that stop training: ``n_iter_no_change``, or more.
+
+        Early stopping on the validation loss waits ``MIN_PATIENCE_STEPS``
+        optimizer steps at least, however few batches an epoch has.
+        """
+        if self.mlp_parity or not on_validation:
+            return self.n_iter_no_change
+        return max(self.n_iter_no_change, math.ceil(MIN_PATIENCE_STEPS / batches_per_epoch))
 
     def dropout_rates(self):
         """The dropout rate of each layer's input (X first), or None without dropout."""
@@ -224,11 +274,12 @@ def validation_figures(observer):
 def train_epochs(run, settings, observer, *, max_epochs, samples_seen, start_score=None):
     """Run up to ``max_epochs`` epochs of ``run`` (a ``MiniBatchRun``); params change in place.
 
-    The StoppingRule watches the validation score with ``early_stopping``
-    (and a validation set), the training loss otherwise; when it fires, the
-    optimizer's schedule may lower the rate and go on. With early stopping
-    the params end at the best validation score; ``start_score``, the score
-    of the weights training starts from, makes them a candidate too.
+    The StoppingRule watches the validation loss with ``early_stopping``
+    (and a validation set; its score with ``mlp_parity``, as MLPClassifier),
+    the training loss otherwise; when it fires, the optimizer's schedule may
+    lower the rate and go on. With early stopping the params end at the best
+    epoch; ``start_score``, the watched value of the weights training starts
+    from, makes them a candidate too.
 
     Returns whether training stopped before ``max_epochs``. Raises
     TrainingDivergedError, with the last finite epoch's weights, and
@@ -238,7 +289,9 @@ def train_epochs(run, settings, observer, *, max_epochs, samples_seen, start_sco
     optimizer, state = run.optimizer, run.state
     xp = namespace(params[0])
     early_stopping = settings.early_stopping and observer.has_validation
-    stopping = StoppingRule(settings.tol, settings.n_iter_no_change, early_stopping)
+    by_score = early_stopping and not settings.monitors_validation_loss
+    patience = settings.patience(math.ceil(n_samples / run.batch_size), early_stopping)
+    stopping = StoppingRule(settings.tol, patience, higher_is_better=by_score)
     best = _Best(params, stopping, start_score if early_stopping else None)
     order = np.arange(n_samples) if settings.shuffle else None
     with observer.listening():
@@ -259,7 +312,8 @@ def train_epochs(run, settings, observer, *, max_epochs, samples_seen, start_sco
             optimizer.epoch_ends(state, samples_seen)
             seconds = time.perf_counter() - started
             stop_requested = observer.epoch_end(loss, *figures, seconds, learning_rate)
-            if stopping.update(figures[1] if early_stopping else loss) and early_stopping:
+            watched = (figures[1] if by_score else figures[0]) if early_stopping else loss
+            if stopping.update(watched) and early_stopping:
                 best.keep(params)
             if stop_requested or (stopping.should_stop and not optimizer.stalled(state)):
                 break

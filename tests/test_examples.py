@@ -20,7 +20,7 @@ EXPECTED_OUTPUT = {
         "relu: test accuracy",
     ],
     "plot_digits_learning_curves.py": [
-        "best validation accuracy",
+        "best validation loss at epoch",
         "logistic: mean test accuracy",
         "relu: mean test accuracy",
     ],

@@ -17,8 +17,11 @@ HEADS = [BackpropClassifier, BackpropRegressor]
 def _unscaled_problem(head, n_samples=60, seed=0):
     rng = np.random.RandomState(seed)
     X = rng.normal(size=(n_samples, 4)) * [1.0, 100.0, 0.01, 5.0] + [0.0, 500.0, 3.0, -2.0]
-    y = (X[:, 1] > 500.0).astype(int) if head is BackpropClassifier else X[:, 1] / 100.0
-    return X, y
+    if head is BackpropClassifier:
+        return X, (X[:, 1] > 500.0).astype(int)
+    # A standardized target: the regressor's own target scaling is then the identity.
+    y = X[:, 1] + rng.normal(size=n_samples)
+    return X, (y - y.mean()) / y.std()
 
 
 def _first_layer_for_raw_input(model, mean, scale):
@@ -125,10 +128,13 @@ def test_partial_fit_keeps_the_statistics_of_its_first_call(head):
     np.testing.assert_array_equal(model.input_mean_, mean)
     np.testing.assert_array_equal(model.input_scale_, scale)
     # Two steps on raw input are two steps of the parity model on input standardized once.
+    # A regressor's target is standardized by the first call's statistics too.
+    regression = head is BackpropRegressor
+    offset, spread = (y[first].mean(), y[first].std()) if regression else (0.0, 1.0)
     reference = head(hidden_layer_sizes=(4,), random_state=0, shuffle=False, mlp_parity=True)
-    reference.partial_fit((X[first] - mean) / scale, y[first], **extra)
-    reference.partial_fit((X[second] * 3.0 - mean) / scale, y[second], **extra)
-    np.testing.assert_allclose(model.coefs_[1], reference.coefs_[1], rtol=1e-9, atol=1e-12)
+    reference.partial_fit((X[first] - mean) / scale, (y[first] - offset) / spread, **extra)
+    reference.partial_fit((X[second] * 3.0 - mean) / scale, (y[second] - offset) / spread, **extra)
+    np.testing.assert_allclose(model.coefs_[1], reference.coefs_[1] * spread, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(
         model.coefs_[0], reference.coefs_[0] / scale[:, None], rtol=1e-9, atol=1e-12
     )

@@ -167,11 +167,24 @@ class TestLearningRateSchedules:
 
 
 class TestEarlyStopping:
-    def test_restores_the_best_epoch(self, noisy):
+    def test_restores_the_epoch_of_the_best_validation_loss(self, noisy):
         X_train, X_val, y_train, y_val = noisy
         clf = BackpropClassifier(
             hidden_layer_sizes=(64,), learning_rate_init=0.02, early_stopping=True,
             n_iter_no_change=15, tol=0.0, max_iter=300, random_state=0,
+        ).fit(X_train, y_train, X_val=X_val, y_val=y_val)  # fmt: skip
+        assert clf.n_iter_ < 300
+        best = min(clf.validation_loss_curve_)
+        assert clf.validation_loss_curve_[-1] > best  # the last epoch was not the best...
+        kept = log_loss(y_val, clf.predict_proba(X_val))
+        assert kept == pytest.approx(best, rel=1e-12)  # ...and the model is the best one
+        assert clf.best_validation_score_ == clf.score(X_val, y_val)  # its score, as kept
+
+    def test_mlp_parity_restores_the_best_score_as_mlpclassifier(self, noisy):
+        X_train, X_val, y_train, y_val = noisy
+        clf = BackpropClassifier(
+            hidden_layer_sizes=(64,), learning_rate_init=0.02, early_stopping=True,
+            n_iter_no_change=15, tol=0.0, max_iter=300, random_state=0, mlp_parity=True,
         ).fit(X_train, y_train, X_val=X_val, y_val=y_val)  # fmt: skip
         assert clf.n_iter_ < 300
         best = max(clf.validation_scores_)
@@ -265,7 +278,10 @@ class TestValidationData:
         X_train, X_val, y_train, y_val = noisy
         shift = 1000.0  # unscaled, the validation data would look nothing like the training
         with sklearn.config_context(enable_metadata_routing=True):
-            net = BackpropClassifier(max_iter=40, learning_rate_init=0.01, random_state=0)
+            # Scored, not stopped on (early_stopping='auto' would): the last epoch is the model.
+            net = BackpropClassifier(
+                max_iter=40, learning_rate_init=0.01, random_state=0, early_stopping=False
+            )
             net.set_fit_request(X_val=True, y_val=True)
             pipeline = Pipeline(
                 [("scale", StandardScaler()), ("net", net)], transform_input=["X_val"]
@@ -312,12 +328,12 @@ class TestWarmStart:
             hidden_layer_sizes=(4,), activation="relu", max_iter=50, random_state=0,
             warm_start=True, n_iter_no_change=2, early_stopping=True, learning_rate_init=0.1,
         )  # fmt: skip
-        scores = []
+        losses = []
         for _ in range(3):
             quiet(clf.fit, X[:60], y[:60], X_val=X[60:], y_val=y[60:])
-            scores.append(clf.score(X[60:], y[60:]))
-            assert scores[-1] == clf.best_validation_score_
-        assert scores == sorted(scores)
+            losses.append(log_loss(y[60:], clf.predict_proba(X[60:])))
+            assert clf.score(X[60:], y[60:]) == clf.best_validation_score_
+        assert losses == sorted(losses, reverse=True)
 
     def test_weights_from_a_fit_without_validation_compete_too(self):
         # The first fit recorded no validation score; the score of the weights
@@ -329,10 +345,11 @@ class TestWarmStart:
             warm_start=True, n_iter_no_change=2, learning_rate_init=0.1,
         )  # fmt: skip
         quiet(clf.fit, X[:60], y[:60])
-        given = clf.score(X[60:], y[60:])
+        given = log_loss(y[60:], clf.predict_proba(X[60:]))
         clf.set_params(early_stopping=True)
         quiet(clf.fit, X[:60], y[:60], X_val=X[60:], y_val=y[60:])
-        assert clf.score(X[60:], y[60:]) == clf.best_validation_score_ >= given
+        assert clf.score(X[60:], y[60:]) == clf.best_validation_score_
+        assert log_loss(y[60:], clf.predict_proba(X[60:])) <= given
 
     def test_needs_the_same_classes(self, iris):
         X, y = iris
