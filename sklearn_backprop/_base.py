@@ -1,78 +1,41 @@
 """The scikit-learn layer that BackpropClassifier and BackpropRegressor share.
 
-Parameters and their constraints, the fit / partial_fit / warm_start flow,
-pickling, tags and the Array API device policy. A head (``_classifier``,
+Parameters (their constraints in ``_parameters``), the fit / partial_fit /
+warm_start flow, pickling, tags and the Array API device policy. A head (``_classifier``,
 ``_regressor``) adds its targets (``_new_targets``, ``_model_targets``), its
 output and its ``predict``. ``_fit`` is the one fit flow for all data: it
 reads the parameters once into a ``FitCall`` (``_fit_call``) whose backend,
 where the data lives (``_memory``, ``_dask_fit``), prepares the data and
 supplies the loss, gradient and validation scoring; ``_training`` and
-``_lbfgs`` train. Prediction transforms X in one place, ``_raw_output``.
+``_lbfgs`` train. Prediction transforms X in one place, ``_raw_output``
+(``_prediction``).
 """
 
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
-from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ._callbacks import CallbackSupportMixin, SilentReporter, epoch_reporter
 from ._columns import column_attributes, column_encoder, encoded
-from ._compat import Interval, Options, StrOptions
 from ._data import hold_out
-from ._device import check_same_namespace, input_namespace, location, moved_classes, moved_weights
+from ._device import location, moved_classes, moved_weights
 from ._fastpaths import pack
 from ._fit_call import FitCall, FitInputs, Preparation, restored_on_failure
 from ._history import FitObserver, call_start, history_frame, new_history
 from ._lbfgs import train_lbfgs
 from ._mini_batch import mini_batch_run
-from ._network import (
-    check_finite_output,
-    check_layer_shapes,
-    init_params,
-    join,
-    network_output,
-    split,
-)
+from ._network import check_layer_shapes, init_params, join, split
+from ._prediction import raw_output, weights_dtype
 from ._scaling import fold, learned_scaling, standardized_data, unfold
 from ._training import train_epochs
 from ._version import VersionedPickleMixin
 from ._warn import warn_at_caller
-from ._xp import move, namespace, numpy_dtype, to_numpy
-
-SHARED_CONSTRAINTS = {
-    "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-    "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
-    "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
-    "alpha": [Interval(Real, 0, None, closed="left")],
-    "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-    "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
-    "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-    "power_t": [Interval(Real, 0, None, closed="left")],
-    "max_iter": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-    "shuffle": ["boolean"],
-    "random_state": ["random_state"],
-    "tol": [Interval(Real, 0, None, closed="left")],
-    "verbose": ["verbose"],
-    "warm_start": ["boolean"],
-    "momentum": [Interval(Real, 0, 1, closed="both")],
-    "nesterovs_momentum": ["boolean"],
-    "early_stopping": ["boolean", StrOptions({"auto"})],
-    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-    "beta_1": [Interval(Real, 0, 1, closed="left")],
-    "beta_2": [Interval(Real, 0, 1, closed="left")],
-    "epsilon": [Interval(Real, 0, None, closed="neither")],
-    "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
-    "max_fun": [Interval(Integral, 1, None, closed="left")],
-    "on_interrupt": [StrOptions({"raise", "stop"})],
-    "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
-    "input_dropout": [Interval(Real, 0, 1, closed="left")],
-    "mlp_parity": ["boolean"],
-}
+from ._xp import move, namespace, to_numpy
 
 
 class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimator):
@@ -217,7 +180,7 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
         fitted = self._resumes_fitted_model(call)
         targets = self._model_targets() if fitted else self._new_targets()
         preparation = Preparation(
-            dtype=_weights_dtype(self.coefs_[0]) if call.resume else (np.float64, np.float32),
+            dtype=weights_dtype(self.coefs_[0]) if call.resume else (np.float64, np.float32),
             learn=not fitted, same_classes=call.settings.warm_start and not call.incremental,
             incremental=call.incremental,
         )  # fmt: skip
@@ -431,32 +394,6 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
 
     # -- prediction -----------------------------------------------------------
 
-    def _prediction_input(self, X, method):
-        """``X`` checked and converted for the network: where prediction transforms X."""
-        check_is_fitted(self)
-        xp, device = input_namespace(X)
-        check_same_namespace(self.coefs_[0], xp, device, f"{type(self).__name__}.{method}()")
-        if self._column_encoder is not None:  # encoded as at fit, checked by name and kind
-            return self._column_encoder.transform(X, dtype=_weights_dtype(self.coefs_[0]))
-        if xp is np:  # converted as fit converts: np.asarray refuses GPU arrays
-            X = to_numpy(X)
-        X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=(xp.float64, xp.float32), reset=False
-        )
-        if xp is not np and X.dtype != self.coefs_[0].dtype:
-            # NumPy promotes mixed dtypes in a product; not every library does.
-            X = xp.astype(X, self.coefs_[0].dtype)
-        return X
-
     def _raw_output(self, X, method):
         """The output layer's input z for ``X``, checked finite, in X's namespace."""
-        X = self._prediction_input(X, method)
-        # Overflow shows up as non-finite outputs, reported below in plain words.
-        with np.errstate(over="ignore", invalid="ignore"):
-            z = network_output(X, self.coefs_, self.intercepts_, self.activation, None)
-        check_finite_output(z)
-        return z
-
-
-def _weights_dtype(coef):
-    return numpy_dtype(np.asarray(to_numpy(coef)).dtype)
+        return raw_output(self, X, method)

@@ -5,18 +5,20 @@ from contextlib import contextmanager
 from sklearn.base import RegressorMixin
 from sklearn.utils.metaestimators import available_if
 
-from ._base import SHARED_CONSTRAINTS, BackpropEstimator
+from ._base import BackpropEstimator
 from ._compat import StrOptions, _fit_context
 from ._dask_predict import dask_aware
 from ._losses import OUTPUT_ACTIVATIONS
 from ._network import check_finite_output
+from ._parameters import SHARED_CONSTRAINTS, with_shared_text
 from ._target_scale import fold, naming_a_huge_target, unfold
 from ._targets import RegressionTargets
 from ._xp import namespace
 
 
 class BackpropRegressor(RegressorMixin, BackpropEstimator):
-    """A feed-forward neural network regressor trained by backpropagation.
+    __doc__ = with_shared_text(
+        """A feed-forward neural network regressor trained by backpropagation.
 
     The counterpart of BackpropClassifier, and a drop-in for MLPRegressor:
     the same hidden layers (sigmoid units by default, where MLPRegressor's
@@ -49,114 +51,15 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         summed over the targets (the identity output), or half the Poisson
         deviance (an exponential output, for counts and rates; needs
         ``y >= 0``).
-
-    solver : {'adam', 'sgd', 'lbfgs'}, default='adam'
-        'sgd' is stochastic gradient descent with (Nesterov's) momentum,
-        'adam' the Adam method of Kingma and Ba, both on mini-batches;
-        'lbfgs' is scipy's quasi-Newton L-BFGS-B on the whole data set, often
-        the best choice for small data.
-
-    alpha : float, default=1e-4
-        Strength of the L2 penalty ``alpha / 2 * sum(||W||^2)`` on the weights
-        (not the biases), divided by the batch's total sample weight.
-
-    batch_size : int or 'auto', default='auto'
-        Samples per mini-batch; 'auto' is ``min(200, n_samples)``. Not used
-        by 'lbfgs'.
-
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        The step size schedule of 'sgd'. 'invscaling' uses
-        ``learning_rate_init / (t + 1) ** power_t`` after ``t`` samples;
-        'adaptive' divides the step by 5 each time the stopping rule fires,
-        and stops once it is below 1e-6.
-
-    learning_rate_init : float, default=0.001
-        The initial step size of 'sgd' and 'adam'.
-
-    power_t : float, default=0.5
-        The exponent of the 'invscaling' schedule.
-
-    max_iter : int or 'auto', default='auto'
-        Maximum number of epochs (passes over the training data) of 'sgd' and
-        'adam', or of iterations of 'lbfgs'. 'auto' is 1000 epochs that end
-        training without a ConvergenceWarning, as part of the stopping rule (a
-        fit still improving by then overfits); 200, which warn, for 'lbfgs'
-        and with ``mlp_parity``.
-
-    shuffle : bool, default=True
-        Whether to visit the samples in a new random order every epoch.
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds the initial weights, the validation split and the shuffling;
-        an int makes ``fit`` reproducible bit for bit.
-
-    tol : float, default=1e-4
-        Training stops once the monitored value (the training loss, or the
-        validation loss with ``early_stopping``; with ``mlp_parity`` the
+    <shared: solver_to_tol>
         validation score, as MLPRegressor) has not improved by ``tol`` for more
-        than ``n_iter_no_change`` epochs in a row. For 'lbfgs' it is the
-        gradient tolerance.
-
-    verbose : bool or int, default=False
-        Print one line per epoch (per iteration for 'lbfgs'): the losses,
-        the validation score and the time taken.
-
-    warm_start : bool, default=False
-        Whether ``fit`` continues from the current weights (for up to
-        ``max_iter`` further epochs) instead of starting afresh.
-
-    momentum : float, default=0.9
-        Momentum of the 'sgd' solver, in [0, 1].
-
-    nesterovs_momentum : bool, default=True
-        Whether 'sgd' uses Nesterov's momentum.
-
-    early_stopping : bool or 'auto', default='auto'
-        Whether to stop when the validation loss stops improving, and keep
-        the weights of its best epoch. The validation set is ``X_val``,
-        ``y_val`` when given to ``fit``, else a random ``validation_fraction``
+    <shared: n_iter_no_change_to_early_stopping>
         of the data. 'auto' is True when ``X_val`` is given or
         ``X`` has 10,000 samples or more. With ``mlp_parity``, 'auto' is False
         and the validation R² is watched, as in MLPRegressor (which holds out
         the same samples). Only for 'sgd' and 'adam'.
-
-    validation_fraction : float, default=0.1
-        The share of the training data held out for early stopping, in (0, 1).
-
-    beta_1, beta_2 : float, default=0.9, 0.999
-        Decay rates of Adam's first and second moment estimates, in [0, 1).
-
-    epsilon : float, default=1e-8
-        Adam's guard against division by zero.
-
-    n_iter_no_change : int or np.inf, default=10
-        Training stops after ``n_iter_no_change + 1`` epochs in a row
-        without an improvement of ``tol``; ``np.inf`` never stops early. On
-        the validation loss, it waits 100 optimizer steps at least.
-
-    max_fun : int, default=15000
-        Maximum number of loss evaluations of 'lbfgs'.
-
-    on_interrupt : {'raise', 'stop'}, default='raise'
-        What Ctrl-C during training does once the model holds the weights of
-        the last completed epoch: 'raise' re-raises KeyboardInterrupt to the
-        caller, 'stop' ends training there with a warning and returns the
-        model, as if ``max_iter`` had been reached.
-
-    dropout : float or array-like of float, default=0.0
-        Inverted dropout on the hidden units while training with 'sgd' or
-        'adam': each batch, every hidden unit's output is set to 0 with this
-        probability (one rate for every hidden layer, or one per hidden
-        layer, each in [0, 1)) and the others are scaled by
-        ``1 / (1 - rate)``, so that prediction, which drops nothing, needs
-        no change. Masks come from ``random_state``, a new one per batch;
-        ``loss_curve_`` is the loss with the masks applied, validation
-        figures are computed without them. Not for 'lbfgs'.
-
-    input_dropout : float, default=0.0
-        The same for the input features, in [0, 1).
-
-    mlp_parity : bool, default=False
+    <shared: validation_fraction_to_max_fun>
+    <shared: on_interrupt_to_mlp_parity>
         If True, the estimator is a drop-in for MLPRegressor: it trains the same
         weights at the same settings, with none of the data handling this
         package adds by default. By default, the columns of a pandas DataFrame
@@ -207,48 +110,7 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         ``epoch``, ``train_loss``, ``validation_loss``, ``validation_score``,
         ``learning_rate`` and ``seconds``; losses in training units (see
         ``loss_``).
-
-    n_iter_ : int
-        The number of epochs (iterations for 'lbfgs') run by the last call to
-        ``fit`` or ``partial_fit``.
-
-    t_ : int
-        The number of training samples seen by the stochastic solvers.
-
-    n_features_in_ : int
-        Number of features seen during ``fit``.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of the features seen during ``fit``, when ``X`` had string
-        column names.
-
-    column_transformer_ : ColumnTransformer or None
-        The fitted scikit-learn transformer that encodes a DataFrame's
-        columns, decided by their dtype: numeric and boolean columns have
-        missing values (NaN, ``pd.NA``) imputed by the median, with an
-        indicator column; category, string and object columns are one-hot
-        encoded, missing values as a category, at most 20 columns each (the
-        rarest categories grouped as infrequent); a category unseen at fit is
-        encoded as infrequent, or as zeros. Fixed by the first fit. None where
-        X goes as it is: arrays, DataFrames of plain numbers without missing
-        values, ``mlp_parity=True``.
-
-    input_columns_ : dict or None
-        What each DataFrame column became, in words: ``{column: description}``.
-        None where ``column_transformer_`` is.
-
-    input_mean_, input_scale_ : ndarray of shape (n_inputs,) or None
-        The network trains on ``(X - input_mean_) / input_scale_`` (X after
-        ``column_transformer_``): statistics of the first fit, weighted by
-        ``sample_weight``; the mean is 0 for sparse input, which is scaled,
-        not centred. The map is folded into ``coefs_[0]`` and
-        ``intercepts_[0]``, which act on the raw input. None with
-        ``mlp_parity=True``.
-
-    n_layers_ : int
-        Number of layers, input and output included.
-
-    n_outputs_ : int
+    <shared: n_iter_to_n_outputs>
         Number of targets.
 
     out_activation_ : {'identity', 'exp'}
@@ -273,6 +135,7 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
     >>> round(reg.score(X_test, y_test), 3)
     0.939
     """
+    )
 
     _parameter_constraints = {
         **SHARED_CONSTRAINTS,
