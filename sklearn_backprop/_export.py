@@ -14,6 +14,9 @@ TRUSTED_TYPES = [
     "sklearn_backprop._regressor.BackpropRegressor",
     "sklearn_backprop._columns.ColumnEncoder",
     "numpy.dtype",
+    # scikit-learn 1.6's ColumnTransformer keeps its remainder columns in this
+    # list subclass (later releases store a plain list).
+    "sklearn.compose._column_transformer._RemainderColsList",
 ]
 
 
