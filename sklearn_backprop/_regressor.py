@@ -63,8 +63,12 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         If True, the estimator is a drop-in for MLPRegressor: it trains the same
         weights at the same settings, with none of the data handling this
         package adds by default. By default, the columns of a pandas DataFrame
-        are encoded inside (``column_transformer_``), and the network trains
-        on standardized input (``input_mean_``, ``input_scale_``).
+        are encoded inside (``column_transformer_``), the network trains
+        on standardized input (``input_mean_``, ``input_scale_``) and on a
+        standardized target,
+        and ``max_iter='auto'`` and ``early_stopping='auto'`` stop it by the
+        rule described under those parameters; with True they mean
+        MLP's 200 epochs and no early stopping.
 
     Attributes
     ----------
