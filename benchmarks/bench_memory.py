@@ -48,7 +48,7 @@ def main():
     args = parser.parse_args()
     X, y = large_data(args.rows)
     print(f"input X: {X.nbytes / 2**20:.0f} MiB float32")
-    # At the defaults ours holds out a validation set from 10,000 rows (a copy of X,
+    # At the defaults ours holds out a validation set from 2,000 rows (a copy of X,
     # which it then standardizes in place); MLPClassifier does with early_stopping=True.
     models = [
         ("BackpropClassifier", BackpropClassifier),

@@ -43,7 +43,7 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
         validation score, as MLPClassifier) has not improved by ``tol`` for more
     <shared: n_iter_no_change_to_early_stopping>
         of the data, stratified for binary targets. 'auto' is True when
-        ``X_val`` is given or ``X`` has 10,000 samples or more. With
+        ``X_val`` is given or ``X`` has 2,000 samples or more. With
         ``mlp_parity``, 'auto' is False and the validation accuracy is
         watched, as in MLPClassifier (which holds out the same samples). With
         ``warm_start`` and ``X_val``, the weights a fit starts from compete.

@@ -55,7 +55,7 @@ class BackpropRegressor(RegressorMixin, BackpropEstimator):
         validation score, as MLPRegressor) has not improved by ``tol`` for more
     <shared: n_iter_no_change_to_early_stopping>
         of the data. 'auto' is True when ``X_val`` is given or
-        ``X`` has 10,000 samples or more. With ``mlp_parity``, 'auto' is False
+        ``X`` has 2,000 samples or more. With ``mlp_parity``, 'auto' is False
         and the validation R² is watched, as in MLPRegressor (which holds out
         the same samples). Only for 'sgd' and 'adam'.
     <shared: validation_fraction_to_max_fun>

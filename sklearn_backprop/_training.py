@@ -45,10 +45,12 @@ class TrainingDivergedError(ValueError):
     """
 
 
-# 'auto': a hold-out for early stopping from this many training samples on (as
-# HistGradientBoosting's early_stopping='auto'), and a budget of epochs that the
-# training-loss rule stops before on nearly every table of benchmarks/tabular.py.
-AUTO_HOLD_OUT_SAMPLES = 10_000
+# 'auto': a hold-out for early stopping from this many training samples on, and a
+# budget of epochs that the training-loss rule stops before on nearly every table
+# of benchmarks/tabular.py. Below it a hold-out costs small tables data; from 2,000
+# rows it costs at most 0.008 there, and without it 1,000 epochs overfit a noisy
+# 3,000-row table (wages_males: R² 0.02 against 0.26; docs/benchmarks.md).
+AUTO_HOLD_OUT_SAMPLES = 2_000
 AUTO_MAX_EPOCHS = 1000
 # Early stopping on the validation loss waits at least this many optimizer steps:
 # a sigmoid network's validation loss rises for tens of steps before it falls.
