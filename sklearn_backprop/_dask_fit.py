@@ -14,6 +14,7 @@ import numpy as np
 
 from ._dask_arrays import cluster_client
 from ._dask_data import aligned, prepare_on_cluster
+from ._dask_scaling import learn_scaling_on_cluster, standardized_on_cluster
 from ._losses import loss_value
 from ._network import Model, join, loss_and_gradients, network_output, split
 from ._targets import ClassLabels, r_squared
@@ -44,6 +45,18 @@ class DaskBackend:
 
     def prepare(self, estimator, inputs, targets, preparation):
         return prepare_on_cluster(self.client, estimator, inputs, targets, preparation)
+
+    def learned_scaling(self, settings, train):
+        """The input's ``(mean, scale)`` from the workers' sums; ``(None, None)`` for mlp_parity."""
+        if settings.mlp_parity:
+            return None, None
+        return learn_scaling_on_cluster(self.client, train.X)
+
+    def standardized(self, data, mean, scale):
+        """``data`` standardized on the workers, where there is a scaling."""
+        if scale is None:
+            return data
+        return standardized_on_cluster(self.client, data, mean, scale)
 
     def training_place(self, settings):
         return self.where

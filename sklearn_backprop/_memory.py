@@ -16,6 +16,7 @@ from ._data import prepare
 from ._device import input_namespace
 from ._losses import loss_value
 from ._network import Model, loss_and_gradients, network_output, split
+from ._scaling import learned_scaling, standardized_data
 from ._training import TrainingSettings
 from ._xp import to_numpy
 
@@ -57,6 +58,13 @@ class MemoryBackend:
             validation=None if validation is None else tuple(map(to_numpy, validation)),
         )  # fmt: skip
         return prepare(estimator, inputs, targets, preparation)
+
+    def learned_scaling(self, settings, train):
+        """The input's ``(mean, scale)`` (``_scaling.learned_scaling``)."""
+        return learned_scaling(settings, train)
+
+    def standardized(self, data, mean, scale):
+        return standardized_data(data, mean, scale)
 
     def training_place(self, settings):
         """Where training computes: where X lives, or NumPy for L-BFGS."""
