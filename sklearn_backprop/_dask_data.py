@@ -2,7 +2,8 @@
 
 ``prepare_on_cluster`` is ``_data.prepare`` for Dask collections. The rows are
 checked and encoded on the workers that hold them; the client sees only what
-it decides with: the chunks' sizes, the labels found, the weight totals.
+it decides with: the chunks' sizes, the labels found, the weight totals
+(and, in ``_dask_scaling``, the input's per-column sums).
 """
 
 from dataclasses import dataclass

@@ -31,7 +31,7 @@ def _chunk_max_abs(chunk):
     X = chunk[0]
     if X.shape[0] == 0:
         return np.zeros(X.shape[1], X.dtype)
-    return np.abs(X).max(axis=0)
+    return np.maximum(X.max(axis=0), -X.min(axis=0))  # no |X| the chunk's size
 
 
 def _chunk_sums(chunk, max_abs, mean=None):
@@ -42,11 +42,13 @@ def _chunk_sums(chunk, max_abs, mean=None):
     X, _, sample_weight = chunk
     unit = X / max_abs  # in X's dtype, as MaxAbsScaler's transform divides
     weights = np.ones(X.shape[0]) if sample_weight is None else sample_weight
-    weights = weights.astype(np.float64)
+    weights = weights.astype(np.float64, copy=False)
     if mean is None:
-        return np.sum(weights), weights @ unit.astype(np.float64)
-    deviations = unit - mean
-    return weights @ deviations, weights @ (deviations * deviations)
+        return np.sum(weights), weights @ unit.astype(np.float64, copy=False)
+    # In place where X is float64: one array the chunk's size, not three.
+    deviations = np.subtract(unit, mean, out=unit if unit.dtype == np.float64 else None)
+    corrections = weights @ deviations
+    return corrections, weights @ np.square(deviations, out=deviations)
 
 
 def _standardized_chunk(chunk, mean, scale):
