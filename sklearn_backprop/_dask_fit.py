@@ -5,7 +5,8 @@ the loss and gradient of the chunks it holds with the core's
 ``loss_and_gradients``; the sums, weighted by each chunk's total sample
 weight, travel up a tree of additions to the client, where scipy's L-BFGS-B
 takes its step (``_lbfgs.train_lbfgs``, as in memory). The rows never leave
-their workers: only weights and gradients cross the network.
+their workers: only weights and gradients cross the network (and, once, the
+input's per-column sums for its standardization, ``_dask_scaling``).
 """
 
 from functools import partial

@@ -1,10 +1,10 @@
 """Data in memory as a backend of the fit: NumPy, sparse or Array API arrays on this machine.
 
 It supplies the fit flow (``_base``) with the data prepared (``_data.prepare``,
-on the host), the core's ``loss_and_gradients`` and the validation
-``Evaluation``; training runs where X lives (``array_api_dispatch``), except
-L-BFGS, which is scipy's and needs NumPy. ``_dask_fit.DaskBackend`` supplies
-the same steps for data on a cluster.
+on the host) and standardized (``_scaling``), the core's ``loss_and_gradients``
+and the validation ``Evaluation``; training runs where X lives
+(``array_api_dispatch``), except L-BFGS, which is scipy's and needs NumPy.
+``_dask_fit.DaskBackend`` supplies the same steps for data on a cluster.
 """
 
 from dataclasses import dataclass, replace
