@@ -6,9 +6,10 @@ Regression next to MLPRegressor: diabetes and Friedman #1
 BackpropRegressor on two regression problems that ship with scikit-learn,
 beside MLPRegressor with the same hidden layer, penalty and epochs. Each
 keeps its own default hidden activation: the notebook's sigmoid for ours,
-relu for MLPRegressor's. Features and targets are standardised, as users
-do (``TransformedTargetRegressor`` puts the predictions back in the
-target's units).
+relu for MLPRegressor's. MLPRegressor gets its features and target
+standardised, as its users do (``TransformedTargetRegressor`` puts the
+predictions back in the target's units); ours takes the raw data, since it
+standardises both inside (``mlp_parity=True`` would turn that off).
 """
 
 import warnings
@@ -32,11 +33,17 @@ datasets = {
 models = {"BackpropRegressor (sigmoid)": BackpropRegressor, "MLPRegressor (relu)": MLPRegressor}
 
 
-def scaled(network):
-    """The network between a feature scaler and a target scaler."""
+def as_users_fit(network):
+    """MLPRegressor between a feature scaler and a target scaler; ours as it is."""
+    if isinstance(network, BackpropRegressor):
+        return network
     return TransformedTargetRegressor(
         make_pipeline(StandardScaler(), network), transformer=StandardScaler()
     )
+
+
+def network_of(regressor):
+    return regressor.regressor_[-1] if hasattr(regressor, "regressor_") else regressor
 
 
 # %%
@@ -51,7 +58,7 @@ for data_name, (X, y) in datasets.items():
         network = model(hidden_layer_sizes=(32,), alpha=1e-2, max_iter=500, random_state=0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)  # 500 epochs, as compared
-            regressor = scaled(network).fit(X_train, y_train)
+            regressor = as_users_fit(network).fit(X_train, y_train)
         score = regressor.score(X_test, y_test)
         fitted[data_name, model_name] = (regressor, X_test, y_test, score)
         print(f"{data_name:12} {model_name:28} test R² {score:.3f}")
@@ -79,7 +86,7 @@ for ax, ((data_name, model_name), (regressor, X_test, y_test, score)) in zip(
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.5), layout="constrained")
 for ax, data_name in zip(axes, datasets, strict=True):
     for model_name in models:
-        network = fitted[data_name, model_name][0].regressor_[-1]
+        network = network_of(fitted[data_name, model_name][0])
         ax.plot(network.loss_curve_, label=model_name)
     ax.set(title=data_name, xlabel="epoch", ylabel="training loss", yscale="log")
     ax.legend()

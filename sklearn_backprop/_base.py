@@ -111,9 +111,13 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
             preparation = replace(preparation, encoded=encoder is not None)
             data = backend.prepare(self, network_inputs, targets, preparation)
             try:
-                data = self._standardized(call, data, encoder)
+                self._learn_input_handling(call, data, encoder)
                 self._start(call, data, targets)
-                train, validation = self._split(call, data, targets)
+                # Standardized after the split, whose copies it may then overwrite.
+                train, validation = backend.standardized(
+                    self._split(call, data, targets), data,
+                    (self.input_mean_, self.input_scale_), inputs, encoder is not None,
+                )  # fmt: skip
             except BaseException:
                 backend.release(data)
                 raise
@@ -133,17 +137,14 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
             return self._column_encoder
         return column_encoder(X, call.settings.mlp_parity)
 
-    def _standardized(self, call, data, encoder):
-        """The data with standardized inputs (``_scaling``); a new model records how."""
+    def _learn_input_handling(self, call, data, encoder):
+        """A new model records its columns' encoding and its input scaling (``_scaling``)."""
         if not self._resumes_fitted_model(call):
             self._column_encoder = encoder
             self.column_transformer_, self.input_columns_ = column_attributes(encoder)
-            self.input_mean_, self.input_scale_ = call.backend.learned_scaling(
-                call.settings, data.train
-            )
+            self.input_mean_, self.input_scale_ = call.backend.learned_scaling(call.settings, data)
         if encoder is not None:  # the user's columns, not the encoded ones
             self.feature_names_in_, self.n_features_in_ = encoder.names(), len(encoder.kinds)
-        return call.backend.standardized(data, self.input_mean_, self.input_scale_)
 
     @contextmanager
     def _in_training_units(self, resume):

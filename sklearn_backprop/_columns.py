@@ -1,8 +1,8 @@
 """What each DataFrame column becomes: decided at fit from its dtype, built from scikit-learn.
 
-A pandas DataFrame whose columns are not all plain NumPy numbers without
-missing values is encoded before training, by a ``ColumnTransformer`` of
-scikit-learn's own transformers:
+A pandas DataFrame (or a polars one, read as its pandas copy) whose columns
+are not all plain NumPy numbers without missing values is encoded before
+training, by a ``ColumnTransformer`` of scikit-learn's own transformers:
 
 - numeric columns (NumPy or nullable ``Int64``/``Float64``) and boolean
   columns (``bool``, ``boolean``): missing values (NaN, ``pd.NA``) imputed
@@ -39,6 +39,14 @@ def is_pandas_frame(X):
     return isinstance(X, pd.DataFrame)
 
 
+def as_pandas(X):
+    """A polars DataFrame as pandas, whose dtypes decide the columns' roles; all else as is."""
+    kind = type(X)
+    if kind.__name__ == "DataFrame" and kind.__module__.split(".")[0] == "polars":
+        return X.to_pandas()
+    return X
+
+
 def column_kind(column):
     """'numeric', 'boolean' or 'categorical'; otherwise a description of why it is unusable."""
     dtype = column.dtype
@@ -63,6 +71,7 @@ def _inferred(column):
 
 def needs_encoding(X):
     """Whether DataFrame ``X`` has a column that is not plain NumPy numbers without NaN."""
+    X = as_pandas(X)
     if not is_pandas_frame(X):
         return False
     for _, column in X.items():
@@ -106,6 +115,7 @@ class ColumnEncoder:
     @classmethod
     def fit(cls, X):
         """Decide each column's role from its dtype and fit the transformers on ``X``."""
+        X = as_pandas(X)
         kinds = _kinds(X)
         _check_usable(kinds)
         numeric = [name for name, kind in kinds.items() if kind != "categorical"]
@@ -162,6 +172,7 @@ class ColumnEncoder:
 
     def transform(self, X, name="X", dtype=np.float64):
         """``X`` encoded as an array, after checking its columns against the fit's."""
+        X = as_pandas(X)
         self._check_columns(X, name)
         return np.asarray(self.transformer.transform(self._prepared(X)), dtype=dtype)
 

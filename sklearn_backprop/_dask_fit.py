@@ -15,7 +15,7 @@ import numpy as np
 
 from ._dask_arrays import cluster_client
 from ._dask_data import aligned, prepare_on_cluster
-from ._dask_scaling import learn_scaling_on_cluster, standardized_on_cluster
+from ._dask_scaling import learn_scaling_on_cluster, standardize_on_cluster
 from ._losses import loss_value
 from ._network import Model, join, loss_and_gradients, network_output, split
 from ._targets import ClassLabels, r_squared
@@ -47,17 +47,23 @@ class DaskBackend:
     def prepare(self, estimator, inputs, targets, preparation):
         return prepare_on_cluster(self.client, estimator, inputs, targets, preparation)
 
-    def learned_scaling(self, settings, train):
+    def learned_scaling(self, settings, data):
         """The input's ``(mean, scale)`` from the workers' sums; ``(None, None)`` for mlp_parity."""
         if settings.mlp_parity:
             return None, None
-        return learn_scaling_on_cluster(self.client, train.X)
+        return learn_scaling_on_cluster(self.client, data.train.X)
 
-    def standardized(self, data, mean, scale):
-        """``data`` standardized on the workers, where there is a scaling."""
-        if scale is None:
-            return data
-        return standardized_on_cluster(self.client, data, mean, scale)
+    def standardized(self, data_sets, prepared, scaling, inputs, encoded):
+        """The ``(train, validation)`` sets, their chunks standardized on the workers.
+
+        In place: the chunks held for this fit (also ``prepared``'s, which
+        ``release`` lets go) become their standardized selves.
+        """
+        if scaling[1] is not None:
+            for data_set in data_sets:
+                if data_set is not None:
+                    standardize_on_cluster(self.client, data_set.X, *scaling)
+        return data_sets
 
     def training_place(self, settings):
         return self.where

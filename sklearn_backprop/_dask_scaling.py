@@ -11,16 +11,14 @@ them up, in three passes over the rows, as ``learn_scaling`` computes in memory:
    squares: the variance, by the corrected two-pass algorithm (Chan, Golub
    and LeVeque), as ``StandardScaler`` computes it.
 
-``standardized_on_cluster`` then standardizes each chunk where it lives, the
+``standardize_on_cluster`` then standardizes each chunk where it lives, the
 validation set's with the training statistics. Only per-column figures cross
 the network, never rows.
 """
 
-from dataclasses import replace
-
 import numpy as np
 
-from ._dask_data import ClusterChunks, map_chunks
+from ._dask_data import map_chunks
 from ._scaling import standardized
 
 # -- On the workers -------------------------------------------------------------
@@ -97,23 +95,14 @@ def learn_scaling_on_cluster(client, chunks):
     return mean * magnitude, scale * magnitude
 
 
-def _standardized_set(client, data_set, mean, scale):
-    chunks = data_set.X
-    futures = map_chunks(client, _standardized_chunk, chunks.futures, mean, scale)
-    return replace(data_set, X=ClusterChunks(futures, chunks.shape, chunks.dtype))
-
-
-def standardized_on_cluster(client, data, mean, scale):
-    """``data`` (a ``PreparedData`` of ``ClusterChunks``) standardized on the workers.
+def standardize_on_cluster(client, chunks, mean, scale):
+    """Make each chunk of ``chunks`` (``ClusterChunks``) its standardized self, on its worker.
 
     The chunks it was made from are released: the new ones keep what they
-    were computed from for as long as they need it.
+    were computed from for as long as they need it. A new array on the
+    worker, not the chunk changed in place: the chunk may be a view of the
+    user's array (a cluster of threads), and a task computed again reads it.
     """
-    train = _standardized_set(client, data.train, mean, scale)
-    validation = data.validation
-    if validation is not None:
-        validation = _standardized_set(client, validation, mean, scale)
-    for data_set in (data.train, data.validation):
-        if data_set is not None:
-            data_set.X.release()
-    return replace(data, train=train, validation=validation)
+    standardized_futures = map_chunks(client, _standardized_chunk, chunks.futures, mean, scale)
+    chunks.release()
+    chunks.futures = standardized_futures

@@ -16,7 +16,7 @@ from ._data import prepare
 from ._device import input_namespace
 from ._losses import loss_value
 from ._network import Model, loss_and_gradients, network_output, split
-from ._scaling import learned_scaling, standardized_data
+from ._scaling import learned_scaling, standardized_sets
 from ._training import TrainingSettings
 from ._xp import to_numpy
 
@@ -59,12 +59,13 @@ class MemoryBackend:
         )  # fmt: skip
         return prepare(estimator, inputs, targets, preparation)
 
-    def learned_scaling(self, settings, train):
+    def learned_scaling(self, settings, data):
         """The input's ``(mean, scale)`` (``_scaling.learned_scaling``)."""
-        return learned_scaling(settings, train)
+        return learned_scaling(settings, data.train)
 
-    def standardized(self, data, mean, scale):
-        return standardized_data(data, mean, scale)
+    def standardized(self, data_sets, prepared, scaling, inputs, encoded):
+        """``_scaling.standardized_sets``: the fit's own copies standardized in place."""
+        return standardized_sets(data_sets, prepared, scaling, inputs, encoded)
 
     def training_place(self, settings):
         """Where training computes: where X lives, or NumPy for L-BFGS."""

@@ -24,28 +24,54 @@ from sklearn.utils.sparsefuncs import inplace_column_scale
 
 from ._xp import device_of, move, namespace, to_numpy
 
+_ROWS_PER_BLOCK = 4096  # the statistics read dense X a block of rows at a time
+
+
+def _row_blocks(X):
+    return [
+        slice(start, start + _ROWS_PER_BLOCK) for start in range(0, X.shape[0], _ROWS_PER_BLOCK)
+    ]
+
 
 def learn_scaling(X, sample_weight):
-    """The weighted ``(mean, scale)`` of each column of ``X`` (float64; mean 0 when sparse)."""
+    """The weighted ``(mean, scale)`` of each column of ``X`` (float64; mean 0 when sparse).
+
+    Dense ``X`` is read by blocks of rows (scikit-learn's ``partial_fit``), so that
+    the memory used stays a block's whatever the number of rows.
+    """
     sparse = sp.issparse(X)
+    blocks = [slice(None)] if sparse else _row_blocks(X)
+    if sample_weight is not None:  # zero-weight blocks count for nothing, and would divide by 0
+        kept = [rows for rows in blocks if np.sum(sample_weight[rows]) > 0]
+        blocks = kept or [slice(None)]
     # Computed on X / max|X|, so that the squares of values near the dtype's
     # largest do not overflow; mean and scale are scaled back.
-    max_abs = MaxAbsScaler().fit(X)
-    unit = max_abs.transform(X)
-    scaler = StandardScaler(with_mean=not sparse).fit(unit, sample_weight=sample_weight)
+    max_abs = MaxAbsScaler()
+    for rows in blocks:
+        max_abs.partial_fit(X[rows])
+    scaler = StandardScaler(with_mean=not sparse)
+    for rows in blocks:
+        weights = None if sample_weight is None else sample_weight[rows]
+        scaler.partial_fit(max_abs.transform(X[rows]), sample_weight=weights)
     magnitude = np.asarray(max_abs.scale_, dtype=np.float64)
     mean = np.zeros(X.shape[1]) if sparse else np.asarray(scaler.mean_, np.float64) * magnitude
     return mean, np.asarray(scaler.scale_, dtype=np.float64) * magnitude
 
 
-def standardized(X, mean, scale):
-    """A standardized copy of ``X`` in its own dtype; sparse input stays sparse."""
+def standardized(X, mean, scale, *, in_place=False):
+    """``X`` standardized, in its own dtype: a copy, or ``X`` itself where ``in_place``.
+
+    Dense input takes no temporary beyond the result; sparse input stays sparse.
+    """
     mean, scale = to_numpy(mean), to_numpy(scale)
     if sp.issparse(X):
-        X = X.copy()
+        X = X if in_place else X.copy()
         inplace_column_scale(X, (1.0 / scale).astype(X.dtype))
         return X
-    return ((X - mean.astype(X.dtype)) / scale.astype(X.dtype)).astype(X.dtype, copy=False)
+    result = X if in_place else np.empty_like(X)
+    np.subtract(X, mean.astype(X.dtype), out=result)
+    result /= scale.astype(X.dtype)
+    return result
 
 
 def _in_place_of(array, values):
@@ -87,12 +113,36 @@ def learned_scaling(settings, train):
     return learn_scaling(train.X, train.sample_weight)
 
 
-def standardized_data(data, mean, scale):
-    """``data`` with standardized inputs, where there is a scaling and the data is in memory."""
-    if scale is None or not _in_memory(data.train.X):
-        return data
-    train = replace(data.train, X=standardized(data.train.X, mean, scale))
-    validation = data.validation
-    if validation is not None:
-        validation = replace(validation, X=standardized(validation.X, mean, scale))
-    return replace(data, train=train, validation=validation)
+def _owned(prepared, given):
+    """Whether ``prepared`` (the fit's copy of ``given``) may be changed: it is no view of it."""
+    if given is prepared:
+        return False
+    if isinstance(given, np.ndarray) and isinstance(prepared, np.ndarray):
+        return not np.may_share_memory(given, prepared)
+    return False  # other inputs (DataFrames, tensors, sparse): not worth proving; copied
+
+
+def _standardized_set(data_set, scaling, made_by_fit, given):
+    if data_set is None:
+        return None
+    in_place = made_by_fit or _owned(data_set.X, given)
+    return replace(data_set, X=standardized(data_set.X, *scaling, in_place=in_place))
+
+
+def standardized_sets(data_sets, prepared, scaling, inputs, encoded):
+    """The ``(train, validation)`` sets with inputs standardized by ``scaling`` (mean, scale).
+
+    As they are without a scaling or for data on a cluster. ``prepared``: the
+    data before the split; ``inputs`` (``FitInputs``): what the user passed,
+    never changed. The fit's own copies (``encoded`` DataFrame columns, a
+    converted dtype, the split's parts) are standardized in place.
+    """
+    train, validation = data_sets
+    if scaling[1] is None or not _in_memory(train.X):
+        return data_sets
+    held_out = train.X is not prepared.train.X  # the split made copies
+    given_validation = None if inputs.validation is None else inputs.validation[0]
+    return (
+        _standardized_set(train, scaling, encoded or held_out, inputs.X),
+        _standardized_set(validation, scaling, encoded or held_out, given_validation),
+    )

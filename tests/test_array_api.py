@@ -501,3 +501,25 @@ def test_scikit_learns_array_api_check_on_the_regressor(library, device_name, dt
             check_values=True,
             **device,
         )
+
+
+@pytest.mark.parametrize(("library", "device_name", "dtype"), CASES)
+@pytest.mark.parametrize("head", [BackpropClassifier, BackpropRegressor])
+def test_unscaled_input_is_standardized_as_on_numpy(library, device_name, dtype, head):
+    # Columns of very different magnitudes: without the scaling the fits would differ.
+    X, y = make_labelled("binary", n_samples=60, n_features=3, seed=1)
+    X = (X * [1.0, 1e3, 1e-3] + [0.0, 5e3, -2.0]).astype(dtype)
+    y = y if head is BackpropClassifier else X[:, 1] / 1e3 + y
+    params = dict(hidden_layer_sizes=(5,), solver="adam", max_iter=5, random_state=0)
+    reference = quiet_fit(head(**params), X, y)
+    X_xp = to_library(X, library, device_name)
+    model = quiet_fit(head(**params), X_xp, to_library(y, library, device_name))
+
+    for fitted, expected in [
+        (model.input_mean_, reference.input_mean_),
+        (model.input_scale_, reference.input_scale_),
+        (model.coefs_[0], reference.coefs_[0]),
+    ]:
+        assert_in_library_of(fitted, X_xp)
+        np.testing.assert_allclose(to_numpy(fitted), expected, rtol=tolerance(dtype))
+    np.testing.assert_allclose(reference.input_scale_, X.std(axis=0), rtol=1e-3)

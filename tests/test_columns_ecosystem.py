@@ -90,3 +90,43 @@ def test_onnx_export_of_encoded_columns_is_refused_with_what_to_do():
     model = quiet(_model(BackpropClassifier).fit, X, y)
     with pytest.raises(ValueError, match=r"encodes the columns of a DataFrame.*mlp_parity"):
         to_onnx(model, X.head(1))
+
+
+def _polars_table(pl, n=60, seed=0):
+    rng = np.random.RandomState(seed)
+    return pl.DataFrame(
+        {
+            "size": [None if i % 9 == 0 else float(v) for i, v in enumerate(rng.normal(size=n))],
+            "count": [None if i % 11 == 0 else int(v) for i, v in enumerate(rng.randint(0, 50, n))],
+            "flag": [None if i % 13 == 0 else bool(v) for i, v in enumerate(rng.rand(n) > 0.5)],
+            "colour": pl.Series([["red", "green", "blue"][v] for v in rng.randint(0, 3, n)]).cast(
+                pl.Categorical
+            ),
+            "word": [None if i % 7 == 0 else "xyz"[v] for i, v in enumerate(rng.randint(0, 3, n))],
+        }
+    )
+
+
+@pytest.mark.parametrize("head", HEADS, ids=lambda head: head.__name__)
+def test_a_polars_dataframe_is_encoded_as_its_pandas_copy(head):
+    pl = pytest.importorskip("polars")
+    X = _polars_table(pl)
+    y = np.arange(len(X)) % 2
+    model = quiet(_model(head).fit, X, y)
+    reference = quiet(_model(head).fit, X.to_pandas(), y)
+    assert list(model.feature_names_in_) == X.columns
+    assert model.input_columns_ == reference.input_columns_
+    assert model.input_columns_["colour"].startswith("categorical")
+    new_rows = X.with_columns(pl.lit("purple").alias("word"))  # a category unseen at fit
+    np.testing.assert_allclose(
+        model.predict(new_rows), reference.predict(new_rows.to_pandas()), rtol=1e-12
+    )
+
+
+def test_a_polars_date_column_is_refused_by_name():
+    pl = pytest.importorskip("polars")
+    import datetime
+
+    X = _polars_table(pl).with_columns(pl.lit(datetime.date(2026, 1, 1)).alias("when"))
+    with pytest.raises(ValueError, match="'when'"):
+        _model(BackpropClassifier).fit(X, np.arange(len(X)) % 2)

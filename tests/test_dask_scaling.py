@@ -43,34 +43,87 @@ def held(client, X, sample_weight, sizes):
         (X[start:stop], None, None if sample_weight is None else sample_weight[start:stop])
         for start, stop in itertools.pairwise(edges)
     ]
-    return ClusterChunks(client.scatter(parts), X.shape, X.dtype)
+    return ClusterChunks(client.scatter(parts, hash=False), X.shape, X.dtype)
 
 
-def columns_of_every_kind(dtype):
-    """Columns a scaler must handle: offset, tiny, huge (its squares overflow), constant, zero."""
+def columns_of_every_kind(dtype, n_samples):
+    """Columns a scaler must handle: offset, tiny, huge, constant, zero.
+
+    Huge: the squares of its values overflow the dtype, their sum does not.
+    """
     rng = np.random.default_rng(0)
-    n_samples = 100
     X = np.column_stack([
         rng.normal(size=n_samples) * 2.0 + 1e3, rng.normal(size=n_samples) * 1e-6,
-        rng.uniform(-1, 1, n_samples) * (np.finfo(dtype).max / 4), np.full(n_samples, 7.5),
+        rng.uniform(-1, 1, n_samples) * float(np.finfo(dtype).max) ** 0.6, np.full(n_samples, 7.5),
         np.zeros(n_samples),
     ])  # fmt: skip
     return X.astype(dtype), rng.uniform(0, 2, n_samples)
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("weighted", [True, False])
-def test_statistics_from_the_workers_equal_learn_scaling_in_memory(client, dtype, weighted):
-    X, sample_weight = columns_of_every_kind(dtype)
+# Chunk sizes (an empty chunk among them); 10,000 rows: learn_scaling reads several blocks.
+SIZES = {100: (30, 0, 45, 25), 10_000: (3_000, 0, 4_500, 2_500)}
+CASES = [
+    (n_samples, dtype, weighted)
+    for n_samples in SIZES
+    for dtype in (np.float64, np.float32)
+    for weighted in (True, False)
+]
+
+
+def exact_scaling(X, sample_weight):
+    """The weighted mean and standard deviation of ``X / max|X|`` in float64, scaled back.
+
+    StandardScaler's rules: a zero column's maximum is 1, a constant column's scale 1.
+    """
+    magnitude = np.abs(X).max(axis=0)
+    magnitude[magnitude == 0] = 1
+    unit = (X / magnitude).astype(np.float64)  # divided in X's dtype, as MaxAbsScaler does
+    weights = np.ones(len(X)) if sample_weight is None else sample_weight.astype(np.float64)
+    mean = np.average(unit, axis=0, weights=weights)
+    std = np.sqrt(np.average((unit - mean) ** 2, axis=0, weights=weights))
+    std[np.ptp(unit, axis=0) == 0] = 1.0
+    return mean * magnitude, std * magnitude
+
+
+def statistics_on_the_cluster(client, n_samples, dtype, weighted):
+    X, sample_weight = columns_of_every_kind(dtype, n_samples)
     sample_weight = sample_weight.astype(dtype) if weighted else None
-    chunks = held(client, X, sample_weight, sizes=(30, 0, 45, 25))  # an empty chunk too
-    mean, scale = learn_scaling_on_cluster(client, chunks)
-    expected_mean, expected_scale = learn_scaling(X, sample_weight)
+    scaling = learn_scaling_on_cluster(client, held(client, X, sample_weight, SIZES[n_samples]))
+    return X, sample_weight, scaling
+
+
+@pytest.mark.parametrize(("n_samples", "dtype", "weighted"), CASES)
+def test_statistics_from_the_workers_are_exact(client, n_samples, dtype, weighted):
+    X, sample_weight, (mean, scale) = statistics_on_the_cluster(client, n_samples, dtype, weighted)
+    expected_mean, expected_scale = exact_scaling(X, sample_weight)
     assert np.isfinite(scale).all()
-    assert (scale > 0).all()
     np.testing.assert_allclose(mean, expected_mean, rtol=1e-12, atol=0)
     np.testing.assert_allclose(scale, expected_scale, rtol=1e-12, atol=0)
     assert scale[4] == 1.0  # the zero column: scale 1, as StandardScaler's
+    assert scale[3] == 7.5  # the constant column: 1 on X / max|X|, as learn_scaling's
+
+
+# In memory, StandardScaler.partial_fit over learn_scaling's blocks adds float32
+# weights with float32 rounding: near-zero means there are off by ~1e-8 (exact here).
+FLOAT32_BLOCKS = pytest.mark.xfail(
+    strict=True, reason="learn_scaling: float32 weights summed in float32 across its blocks"
+)
+
+
+@pytest.mark.parametrize(
+    ("n_samples", "dtype", "weighted"),
+    [
+        pytest.param(*case, marks=FLOAT32_BLOCKS) if case == (10_000, np.float32, True) else case
+        for case in CASES
+    ],
+)
+def test_statistics_from_the_workers_equal_learn_scaling_in_memory(
+    client, n_samples, dtype, weighted
+):
+    X, sample_weight, (mean, scale) = statistics_on_the_cluster(client, n_samples, dtype, weighted)
+    expected_mean, expected_scale = learn_scaling(X, sample_weight)
+    np.testing.assert_allclose(mean, expected_mean, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(scale, expected_scale, rtol=1e-12, atol=0)
 
 
 @pytest.mark.parametrize("head", HEADS)

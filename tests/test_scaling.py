@@ -1,13 +1,16 @@
 """Numeric input standardized by default, folded into the first layer (issue 23, points 2 and 5)."""
 
+import tracemalloc
+
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 from sklearn.datasets import load_breast_cancer, load_iris
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_backprop import BackpropClassifier, BackpropRegressor, TrainingDivergedError
-from sklearn_backprop._scaling import fold, standardized, unfold
+from sklearn_backprop._scaling import _ROWS_PER_BLOCK, fold, learn_scaling, standardized, unfold
 
 from ._helpers import quiet
 
@@ -171,3 +174,59 @@ def test_a_diverged_fit_keeps_the_weights_before_for_raw_input():
     coef, intercept = _first_layer_for_raw_input(reference, scaler.mean_, scaler.scale_)
     np.testing.assert_allclose(model.coefs_[0], coef, rtol=1e-9)
     np.testing.assert_allclose(model.intercepts_[0], intercept, rtol=1e-9)
+
+
+def test_statistics_read_by_blocks_of_rows_equal_standard_scalers():
+    rng = np.random.RandomState(0)
+    n_samples = 2 * _ROWS_PER_BLOCK + 100
+    X = rng.normal(size=(n_samples, 3)) * [1.0, 1e150, 1e-3] + [5.0, 3e150, 0.0]
+    X[:, 2] = 7.0  # constant: scale 1, as StandardScaler gives it
+    weights = rng.uniform(0.0, 2.0, n_samples)
+    weights[:_ROWS_PER_BLOCK] = 0.0  # a whole block that counts for nothing
+    mean, scale = learn_scaling(X, weights)
+    unit = X / np.abs(X).max(axis=0)  # the weighted moments, in one pass each
+    expected_mean = np.average(unit, axis=0, weights=weights)
+    spread = np.sqrt(np.average((unit - expected_mean) ** 2, axis=0, weights=weights))
+    magnitude = np.abs(X).max(axis=0)
+    np.testing.assert_allclose(mean, expected_mean * magnitude, rtol=1e-12)
+    np.testing.assert_allclose(scale[:2], (spread * magnitude)[:2], rtol=1e-12)
+    assert scale[2] == 7.0  # 1 on X / max|X|: the column's magnitude once scaled back
+
+
+def _allocated_by_fit(model, *args, **kwargs):
+    tracemalloc.start()
+    try:
+        quiet(model.fit, *args, **kwargs)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_fit_makes_at_most_one_copy_of_the_input_and_never_changes_it(early_stopping):
+    X, y = _unscaled_problem(BackpropClassifier, n_samples=30_000)
+    X = np.hstack([X] * 10)  # 9.6 MB: the network's own buffers are far smaller
+    given = X.copy()
+    model = BackpropClassifier(
+        hidden_layer_sizes=(4,), max_iter=1, batch_size=1000, early_stopping=early_stopping
+    )
+    allocated = _allocated_by_fit(model, X, y)
+    np.testing.assert_array_equal(X, given)
+    # The split's parts (early stopping) or one standardized copy, not both.
+    assert X.nbytes < allocated < 1.5 * X.nbytes
+
+
+def test_the_fits_own_copies_are_standardized_in_place_and_the_users_left_alone():
+    X, y = _unscaled_problem(BackpropClassifier, n_samples=200)
+    frame = pd.DataFrame(X, columns=list("abcd")).astype({"a": "Float64"})
+    frame.loc[3, "a"] = pd.NA  # encoded: the encoder's array is the fit's own
+    X_val = frame.iloc[:50].copy()
+    given, given_val = frame.copy(), X_val.copy()
+    model = BackpropClassifier(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+    quiet(model.fit, frame, y, X_val=X_val, y_val=y[:50])
+    pd.testing.assert_frame_equal(frame, given)
+    pd.testing.assert_frame_equal(X_val, given_val)
+    as_ints = (X * 10).astype(np.int64)  # converted to float: the copy is the fit's own
+    X_before = as_ints.copy()
+    quiet(model.fit, as_ints, y, X_val=as_ints[:50], y_val=y[:50])
+    np.testing.assert_array_equal(as_ints, X_before)
