@@ -31,7 +31,7 @@ from ._lbfgs import train_lbfgs
 from ._mini_batch import mini_batch_run
 from ._network import check_layer_shapes, init_params, join, split
 from ._prediction import raw_output, weights_dtype
-from ._scaling import fold, learned_scaling, standardized_sets, unfold
+from ._scaling import fold, unfold
 from ._training import train_epochs
 from ._version import VersionedPickleMixin
 from ._warn import warn_at_caller
@@ -110,11 +110,11 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
             network_inputs = encoded(encoder, inputs)  # a DataFrame's columns as numbers
             preparation = replace(preparation, encoded=encoder is not None)
             data = backend.prepare(self, network_inputs, targets, preparation)
-            self._learn_input_handling(call, data, encoder)
             try:
+                self._learn_input_handling(call, data, encoder)
                 self._start(call, data, targets)
                 # Standardized after the split, whose copies it may then overwrite.
-                train, validation = standardized_sets(
+                train, validation = backend.standardized(
                     self._split(call, data, targets), data,
                     (self.input_mean_, self.input_scale_), inputs, encoder is not None,
                 )  # fmt: skip
@@ -142,7 +142,7 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
         if not self._resumes_fitted_model(call):
             self._column_encoder = encoder
             self.column_transformer_, self.input_columns_ = column_attributes(encoder)
-            self.input_mean_, self.input_scale_ = learned_scaling(call.settings, data.train)
+            self.input_mean_, self.input_scale_ = call.backend.learned_scaling(call.settings, data)
         if encoder is not None:  # the user's columns, not the encoded ones
             self.feature_names_in_, self.n_features_in_ = encoder.names(), len(encoder.kinds)
 

@@ -2,7 +2,8 @@
 
 ``prepare_on_cluster`` is ``_data.prepare`` for Dask collections. The rows are
 checked and encoded on the workers that hold them; the client sees only what
-it decides with: the chunks' sizes, the labels found, the weight totals.
+it decides with: the chunks' sizes, the labels found, the weight totals
+(and, in ``_dask_scaling``, the input's per-column sums).
 """
 
 from dataclasses import dataclass
@@ -110,7 +111,7 @@ def _weighted_chunk(chunk, class_weights, dtype):
 # -- On the client ----------------------------------------------------------------
 
 
-def _map(client, function, futures, *args, **kwargs):
+def map_chunks(client, function, futures, *args, **kwargs):
     """``function(chunk, ...)`` on each chunk where it lives; one future per chunk."""
     return [client.submit(function, future, *args, pure=False, **kwargs) for future in futures]
 
@@ -139,17 +140,17 @@ def _load(client, arrays, targets, dtype):
 
 def _stand_in_targets(client, chunks):
     """A small y with the same distinct labels as the whole target (found on the workers)."""
-    labels = client.gather(_map(client, _chunk_labels, chunks))
+    labels = client.gather(map_chunks(client, _chunk_labels, chunks))
     return np.concatenate(labels)
 
 
 def _moments(client, chunks):
     """The weighted mean and standard deviation of each target, from the workers' sums."""
-    parts = client.gather(_map(client, _chunk_sums, chunks))
+    parts = client.gather(map_chunks(client, _chunk_sums, chunks))
     weight, sums = (sum(column) for column in zip(*parts, strict=True))
     weight = weight if weight > 0 else np.nan  # all-zero weights: refused once encoded
     mean = sums / weight
-    squares = sum(part[1] for part in client.gather(_map(client, _chunk_sums, chunks, mean)))
+    squares = sum(part[1] for part in client.gather(map_chunks(client, _chunk_sums, chunks, mean)))
     return mean, np.sqrt(squares / weight)
 
 
@@ -180,10 +181,10 @@ def _check_weights(targets, weighted_counts, name):
 
 def _encode(client, chunks, targets, dtype, weights_given, *, training):
     """Targets encoded and class weights applied on the workers; totals checked here."""
-    encoded = _map(client, _encoded_chunk, chunks, targets, dtype)
+    encoded = map_chunks(client, _encoded_chunk, chunks, targets, dtype)
     n_classes = len(targets.classes) if isinstance(targets, ClassLabels) else None
     multilabel = getattr(targets, "multilabel", False)
-    totals = client.gather(_map(client, _chunk_totals, encoded, n_classes, multilabel))
+    totals = client.gather(map_chunks(client, _chunk_totals, encoded, n_classes, multilabel))
     counts, weighted_counts = (sum(parts) for parts in zip(*totals, strict=True))
     if training:
         targets.class_weights = _class_weights(targets, counts)
@@ -193,7 +194,7 @@ def _encode(client, chunks, targets, dtype, weights_given, *, training):
     )
     if class_weights is not None:
         weighted_counts = weighted_counts * class_weights
-        encoded = _map(client, _weighted_chunk, encoded, class_weights, dtype)
+        encoded = map_chunks(client, _weighted_chunk, encoded, class_weights, dtype)
     if training:
         _check_weights(targets, weighted_counts, name)
     elif name and not weighted_counts.any():

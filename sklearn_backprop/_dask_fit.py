@@ -5,7 +5,8 @@ the loss and gradient of the chunks it holds with the core's
 ``loss_and_gradients``; the sums, weighted by each chunk's total sample
 weight, travel up a tree of additions to the client, where scipy's L-BFGS-B
 takes its step (``_lbfgs.train_lbfgs``, as in memory). The rows never leave
-their workers: only weights and gradients cross the network.
+their workers: only weights and gradients cross the network (and, once, the
+input's per-column sums for its standardization, ``_dask_scaling``).
 """
 
 from functools import partial
@@ -14,6 +15,7 @@ import numpy as np
 
 from ._dask_arrays import cluster_client
 from ._dask_data import aligned, prepare_on_cluster
+from ._dask_scaling import learn_scaling_on_cluster, standardize_on_cluster
 from ._losses import loss_value
 from ._network import Model, join, loss_and_gradients, network_output, split
 from ._targets import ClassLabels, r_squared
@@ -44,6 +46,24 @@ class DaskBackend:
 
     def prepare(self, estimator, inputs, targets, preparation):
         return prepare_on_cluster(self.client, estimator, inputs, targets, preparation)
+
+    def learned_scaling(self, settings, data):
+        """The input's ``(mean, scale)`` from the workers' sums; ``(None, None)`` for mlp_parity."""
+        if settings.mlp_parity:
+            return None, None
+        return learn_scaling_on_cluster(self.client, data.train.X)
+
+    def standardized(self, data_sets, prepared, scaling, inputs, encoded):
+        """The ``(train, validation)`` sets, their chunks standardized on the workers.
+
+        In place: the chunks held for this fit (also ``prepared``'s, which
+        ``release`` lets go) become their standardized selves.
+        """
+        if scaling[1] is not None:
+            for data_set in data_sets:
+                if data_set is not None:
+                    standardize_on_cluster(self.client, data_set.X, *scaling)
+        return data_sets
 
     def training_place(self, settings):
         return self.where

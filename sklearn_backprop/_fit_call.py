@@ -5,7 +5,8 @@ every step below; nothing below reads the estimator's parameters again.
 Where the data lives is the call's ``backend``: ``MemoryBackend`` (NumPy,
 sparse or Array API input, ``_memory``) or ``DaskBackend`` (Dask
 collections, ``_dask_fit``), each supplying the same steps to one fit flow:
-``prepare``, ``gradient``, ``evaluation``, ``placed`` and ``release``.
+``prepare``, ``learned_scaling``, ``standardized``, ``gradient``,
+``evaluation``, ``placed`` and ``release``.
 """
 
 from contextlib import contextmanager

@@ -1,10 +1,10 @@
 """Data in memory as a backend of the fit: NumPy, sparse or Array API arrays on this machine.
 
 It supplies the fit flow (``_base``) with the data prepared (``_data.prepare``,
-on the host), the core's ``loss_and_gradients`` and the validation
-``Evaluation``; training runs where X lives (``array_api_dispatch``), except
-L-BFGS, which is scipy's and needs NumPy. ``_dask_fit.DaskBackend`` supplies
-the same steps for data on a cluster.
+on the host) and standardized (``_scaling``), the core's ``loss_and_gradients``
+and the validation ``Evaluation``; training runs where X lives
+(``array_api_dispatch``), except L-BFGS, which is scipy's and needs NumPy.
+``_dask_fit.DaskBackend`` supplies the same steps for data on a cluster.
 """
 
 from dataclasses import dataclass, replace
@@ -16,6 +16,7 @@ from ._data import prepare
 from ._device import input_namespace
 from ._losses import loss_value
 from ._network import Model, loss_and_gradients, network_output, split
+from ._scaling import learned_scaling, standardized_sets
 from ._training import TrainingSettings
 from ._xp import to_numpy
 
@@ -57,6 +58,14 @@ class MemoryBackend:
             validation=None if validation is None else tuple(map(to_numpy, validation)),
         )  # fmt: skip
         return prepare(estimator, inputs, targets, preparation)
+
+    def learned_scaling(self, settings, data):
+        """The input's ``(mean, scale)`` (``_scaling.learned_scaling``)."""
+        return learned_scaling(settings, data.train)
+
+    def standardized(self, data_sets, prepared, scaling, inputs, encoded):
+        """``_scaling.standardized_sets``: the fit's own copies standardized in place."""
+        return standardized_sets(data_sets, prepared, scaling, inputs, encoded)
 
     def training_place(self, settings):
         """Where training computes: where X lives, or NumPy for L-BFGS."""

@@ -10,7 +10,9 @@ training the map is folded into the first layer,
 so that ``coefs_`` act on the raw input and prediction, ONNX export, Array
 API and Dask prediction need no change. A later fit that continues
 (``warm_start``, ``partial_fit``) unfolds first, with the statistics of the
-first fit.
+first fit. Data on a Dask cluster gets the same statistics and the same
+standardization, computed on the workers that hold the chunks
+(``_dask_scaling``; each backend supplies the two steps to the fit flow).
 """
 
 from dataclasses import replace

@@ -45,9 +45,8 @@ def with_an_empty_chunk(*arrays):
 @pytest.mark.parametrize("head", HEADS)
 def test_an_empty_chunk_trains_as_in_memory(client, head):
     (X, y, sample_weight), on_the_cluster = with_an_empty_chunk(*dask_problem(head))
-    # mlp_parity: data on a cluster is not standardized yet (issue 23), nor is it here.
-    in_memory = quiet_fit(lbfgs(head, mlp_parity=True), X, y, sample_weight)
-    on_cluster = quiet_fit(lbfgs(head, mlp_parity=True), *on_the_cluster)
+    in_memory = quiet_fit(lbfgs(head), X, y, sample_weight)
+    on_cluster = quiet_fit(lbfgs(head), *on_the_cluster)
     assert_same_model(in_memory, on_cluster)
 
 
@@ -126,10 +125,9 @@ def frame_and_target():
 def test_nullable_and_bool_columns_train_as_in_memory(client, columns):
     frame, y = frame_and_target()
     frame = frame[columns]
-    # mlp_parity: data on a cluster is neither encoded nor standardized yet (issue 23).
-    in_memory = quiet_fit(lbfgs(BackpropClassifier, mlp_parity=True), frame, y)
+    in_memory = quiet_fit(lbfgs(BackpropClassifier), frame, y)
     on_cluster = quiet_fit(
-        lbfgs(BackpropClassifier, mlp_parity=True),
+        lbfgs(BackpropClassifier),
         dd.from_pandas(frame, npartitions=3), dd.from_pandas(pd.Series(y), npartitions=3),
     )  # fmt: skip
     assert_same_model(in_memory, on_cluster)

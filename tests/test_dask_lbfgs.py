@@ -29,11 +29,6 @@ def chunked(*arrays):
     return [None if a is None else da.from_array(a, chunks=(CHUNK, *a.shape[1:])) for a in arrays]
 
 
-# Data on a cluster trains on the input as it is (its standardization, issue 23,
-# is not there yet): the models compared with it in memory do the same.
-PARITY = True
-
-
 CASES = [
     ("binary", {}, False),
     ("multiclass", {}, False),
@@ -42,6 +37,7 @@ CASES = [
     ("multiclass", {"class_weight": "balanced"}, False),
     ("multiclass", {"class_weight": {"a": 1.0, "b": 3.0, "c": 0.5}}, True),
     ("regression", {}, True),
+    ("binary", {"mlp_parity": True}, True),  # unscaled input, on the cluster as in memory
 ]
 
 
@@ -50,8 +46,7 @@ def test_fit_on_cluster_equals_fit_in_memory(client, kind, params, weighted):
     X, y, sample_weight = data(kind)
     sample_weight = sample_weight if weighted else None
     head = BackpropRegressor if kind == "regression" else BackpropClassifier
-    model = head(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=25, random_state=0, **params,
-                 mlp_parity=PARITY)  # fmt: skip
+    model = head(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=25, random_state=0, **params)
     in_memory = quiet_fit(model, X, y, sample_weight)
     on_cluster = quiet_fit(head(**model.get_params()), *chunked(X, y, sample_weight))
     assert_same_model(in_memory, on_cluster)
@@ -62,9 +57,7 @@ def test_fit_on_cluster_equals_fit_in_memory(client, kind, params, weighted):
 def test_validation_data_scored_on_the_cluster(client):
     X, y, sample_weight = data("multiclass")
     X_val, y_val, _ = data("multiclass", n_samples=80, seed=1)
-    model = BackpropClassifier(
-        hidden_layer_sizes=(5,), solver="lbfgs", max_iter=10, random_state=0, mlp_parity=PARITY
-    )
+    model = BackpropClassifier(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=10, random_state=0)
     in_memory = quiet_fit(model, X, y, sample_weight, X_val=X_val, y_val=y_val)
     X_d, y_d, w_d, X_val_d, y_val_d = chunked(X, y, sample_weight, X_val, y_val)
     on_cluster = quiet_fit(BackpropClassifier(**model.get_params()), X_d, y_d, w_d,
@@ -79,9 +72,7 @@ def test_validation_data_scored_on_the_cluster(client):
 def test_regression_validation_r2_matches(client):
     X, y, _ = data("regression")
     X_val, y_val, _ = data("regression", n_samples=80, seed=1)
-    model = BackpropRegressor(
-        hidden_layer_sizes=(5,), solver="lbfgs", max_iter=8, random_state=0, mlp_parity=PARITY
-    )
+    model = BackpropRegressor(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=8, random_state=0)
     in_memory = quiet_fit(model, X, y, X_val=X_val, y_val=y_val)
     X_d, y_d, X_val_d, y_val_d = chunked(X, y, X_val, y_val)
     on_cluster = quiet_fit(BackpropRegressor(**model.get_params()), X_d, y_d,
@@ -190,8 +181,7 @@ def kill_one_worker_after(client, model, n_iterations):
 
 def test_a_worker_lost_mid_fit_loses_nothing():
     X, y, _ = data("multiclass", n_samples=400)
-    params = {"hidden_layer_sizes": (5,), "solver": "lbfgs", "max_iter": 40, "tol": 0.0,
-              "mlp_parity": PARITY}  # fmt: skip
+    params = {"hidden_layer_sizes": (5,), "solver": "lbfgs", "max_iter": 40, "tol": 0.0}
     expected = quiet_fit(BackpropClassifier(random_state=0, **params), X, y)
     with local_cluster() as cluster, distributed.Client(cluster, timeout="60s") as client:
         X_d, y_d = chunked(X, y)
@@ -209,9 +199,7 @@ def test_a_dask_dataframe_and_series_train_as_their_numpy_values(client):
     pd = pytest.importorskip("pandas")
     X, y, _ = data("binary")
     frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
-    model = BackpropClassifier(
-        hidden_layer_sizes=(5,), solver="lbfgs", max_iter=10, random_state=0, mlp_parity=PARITY
-    )
+    model = BackpropClassifier(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=10, random_state=0)
     in_memory = quiet_fit(model, frame, y)
     on_cluster = quiet_fit(
         BackpropClassifier(**model.get_params()),
@@ -228,9 +216,7 @@ def test_callbacks_see_each_iteration_as_an_epoch(client):
         pytest.skip("sklearn.callback needs scikit-learn >= 1.9")
     X, y, _ = data("binary")
     recorder = Recorder(stop_after=4)
-    model = BackpropClassifier(
-        hidden_layer_sizes=(5,), solver="lbfgs", max_iter=25, random_state=0, mlp_parity=PARITY
-    )
+    model = BackpropClassifier(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=25, random_state=0)
     on_cluster = quiet_fit(model.set_callbacks(recorder), *chunked(X, y))
     ends = recorder.epochs("end")
     assert [call[2] for call in ends[:4]] == [0, 1, 2, 3]
