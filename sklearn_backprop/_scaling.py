@@ -51,8 +51,10 @@ def learn_scaling(X, sample_weight):
         max_abs.partial_fit(X[rows])
     scaler = StandardScaler(with_mean=not sparse)
     for rows in blocks:
-        weights = None if sample_weight is None else sample_weight[rows]
-        scaler.partial_fit(max_abs.transform(X[rows]), sample_weight=weights)
+        # In float64, block by block: float32 sums across blocks would round.
+        weights = None if sample_weight is None else sample_weight[rows].astype(np.float64)
+        block = max_abs.transform(X[rows])
+        scaler.partial_fit(block if sparse else block.astype(np.float64), sample_weight=weights)
     magnitude = np.asarray(max_abs.scale_, dtype=np.float64)
     mean = np.zeros(X.shape[1]) if sparse else np.asarray(scaler.mean_, np.float64) * magnitude
     return mean, np.asarray(scaler.scale_, dtype=np.float64) * magnitude

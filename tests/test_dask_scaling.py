@@ -103,19 +103,9 @@ def test_statistics_from_the_workers_are_exact(client, n_samples, dtype, weighte
     assert scale[3] == 7.5  # the constant column: 1 on X / max|X|, as learn_scaling's
 
 
-# In memory, StandardScaler.partial_fit over learn_scaling's blocks adds float32
-# weights with float32 rounding: near-zero means there are off by ~1e-8 (exact here).
-FLOAT32_BLOCKS = pytest.mark.xfail(
-    strict=True, reason="learn_scaling: float32 weights summed in float32 across its blocks"
-)
-
-
 @pytest.mark.parametrize(
     ("n_samples", "dtype", "weighted"),
-    [
-        pytest.param(*case, marks=FLOAT32_BLOCKS) if case == (10_000, np.float32, True) else case
-        for case in CASES
-    ],
+    CASES,
 )
 def test_statistics_from_the_workers_equal_learn_scaling_in_memory(
     client, n_samples, dtype, weighted
