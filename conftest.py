@@ -10,6 +10,7 @@ os.environ.setdefault("SCIPY_ARRAY_API", "1")
 collect_ignore = []
 if importlib.util.find_spec("skl2onnx") is None:
     collect_ignore.append("sklearn_backprop/_onnx.py")
+    collect_ignore.append("sklearn_backprop/_onnx_columns.py")
 if importlib.util.find_spec("matplotlib") is None:
     collect_ignore.append("sklearn_backprop/_plotting.py")
 

@@ -2,7 +2,7 @@
 
 from ._classifier import BackpropClassifier
 from ._device import move_to_numpy
-from ._export import TRUSTED_TYPES, register_onnx_converter, to_onnx
+from ._export import TRUSTED_TYPES, onnx_inputs, register_onnx_converter, to_onnx
 from ._plotting import LossCurveDisplay
 from ._regressor import BackpropRegressor
 from ._training import TrainingDivergedError
@@ -17,6 +17,7 @@ __all__ = [
     "TrainingDivergedError",
     "__version__",
     "move_to_numpy",
+    "onnx_inputs",
     "register_onnx_converter",
     "to_onnx",
 ]

@@ -28,6 +28,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.preprocessing import OneHotEncoder
 
 MAX_CATEGORIES = 20  # one-hot columns per categorical column, the infrequent group included
+MISSING_TEXT = ""  # a missing categorical value, as an exported ONNX graph takes it
 
 _WHAT_TO_DO = (
     "Convert them to numbers or strings first (a date, for instance, to its year or to "
@@ -175,6 +176,24 @@ class ColumnEncoder:
         X = as_pandas(X)
         self._check_columns(X, name)
         return np.asarray(self.transformer.transform(self._prepared(X)), dtype=dtype)
+
+    def onnx_feed(self, X, name="X"):
+        """``X``'s columns as the exported ONNX graph takes them: ``{column: (n, 1) array}``.
+
+        Numeric and boolean columns as float32, NaN where missing; categorical
+        ones as text (as at fit), ``MISSING_TEXT`` where missing.
+        """
+        X = as_pandas(X)
+        self._check_columns(X, name)
+        feed = {}
+        for column, kind in self.kinds.items():
+            if kind == "categorical":
+                values = _as_text(X[column])
+                values[X[column].isna().to_numpy()] = MISSING_TEXT
+            else:
+                values = X[column].to_numpy(dtype=np.float32, na_value=np.nan)
+            feed[str(column)] = values.reshape(-1, 1)
+        return feed
 
     def described(self):
         """What each column became, in words: ``{column: description}``."""

@@ -20,6 +20,8 @@ except ImportError as error:  # pragma: no cover - exercised without the extra
     ) from error
 
 from ._classifier import BackpropClassifier
+from ._columns import as_pandas, is_pandas_frame
+from ._onnx_columns import encoded_columns, input_types, inputs_named_by_column
 from ._regressor import BackpropRegressor
 
 _HIDDEN_OPS = {"logistic": "Sigmoid", "tanh": "Tanh", "relu": "Relu", "identity": None}
@@ -83,22 +85,17 @@ def _output_layer_input(graph, model, X):
     return layer_output
 
 
-def _check_exportable(model):
-    if getattr(model, "_column_encoder", None) is not None:
-        raise ValueError(
-            f"This {type(model).__name__} encodes the columns of a DataFrame "
-            "(column_transformer_), which ONNX export does not cover yet: skl2onnx converts "
-            "neither SimpleImputer's missing indicators nor OneHotEncoder's infrequent "
-            "categories. To export, fit a Pipeline of your own ColumnTransformer and the "
-            "estimator, or the estimator on numeric arrays; mlp_parity=True is not needed."
-        )
+def _network_input(graph, model, operator):
+    """The forward pass's input: the graph's input, or the encoding of its column inputs."""
+    if getattr(model, "_column_encoder", None) is None:
+        return operator.inputs[0].full_name
+    return encoded_columns(graph, model._column_encoder, operator.inputs)
 
 
 def _converter(scope, operator, container):
     clf = operator.raw_operator
-    _check_exportable(clf)
     graph = _Graph(scope, container)
-    logits = _output_layer_input(graph, clf, operator.inputs[0].full_name)
+    logits = _output_layer_input(graph, clf, _network_input(graph, clf, operator))
 
     if clf.out_activation_ == "softmax":
         probabilities = graph.node("Softmax", [logits], axis=1)
@@ -132,9 +129,8 @@ def _regressor_shape_calculator(operator):
 
 def _regressor_converter(scope, operator, container):
     reg = operator.raw_operator
-    _check_exportable(reg)
     graph = _Graph(scope, container)
-    z = _output_layer_input(graph, reg, operator.inputs[0].full_name)
+    z = _output_layer_input(graph, reg, _network_input(graph, reg, operator))
     # Always 2-D, (n_samples, n_outputs_), as skl2onnx gives MLPRegressor's.
     graph.node(_OUTPUT_OPS[reg.out_activation_], [z], operator.outputs[0].full_name)
 
@@ -157,13 +153,36 @@ update_registered_converter(
 )
 
 
+def _column_encoder(clf, X_sample):
+    """The encoder of a model that encodes a DataFrame's columns, X_sample checked; else None."""
+    model = clf[-1] if hasattr(clf, "steps") else clf
+    encoder = getattr(model, "_column_encoder", None)
+    if encoder is None:
+        return None
+    if model is not clf and len(clf.steps) > 1:
+        raise ValueError(
+            f"The last step of this Pipeline, a {type(model).__name__}, encodes the columns of "
+            "a DataFrame, which the steps before it give: ONNX export covers such a model on "
+            "its own (or alone in a Pipeline), taking the DataFrame's columns as inputs."
+        )
+    X_sample = as_pandas(X_sample)
+    encoder.onnx_feed(X_sample[:1] if is_pandas_frame(X_sample) else X_sample, "X_sample")
+    return encoder
+
+
 def to_onnx(clf, X_sample, *, target_opset=None):
     """The converter behind ``sklearn_backprop.to_onnx``, documented there."""
-    _check_exportable(clf[-1] if hasattr(clf, "steps") else clf)
     # The zipmap option concerns classifiers only; skl2onnx ignores it for a regressor.
-    return _skl2onnx_to_onnx(
-        clf,
-        np.asarray(X_sample, dtype=np.float32)[:1],
-        target_opset=target_opset,
-        options={BackpropClassifier: {"zipmap": False}},
+    options = {BackpropClassifier: {"zipmap": False}}
+    encoder = _column_encoder(clf, X_sample)
+    if encoder is None:
+        return _skl2onnx_to_onnx(
+            clf,
+            np.asarray(X_sample, dtype=np.float32)[:1],
+            target_opset=target_opset,
+            options=options,
+        )
+    onnx_model = _skl2onnx_to_onnx(
+        clf, initial_types=input_types(encoder), target_opset=target_opset, options=options
     )
+    return inputs_named_by_column(onnx_model, encoder)

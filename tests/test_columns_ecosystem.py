@@ -82,14 +82,18 @@ def test_grid_search_over_a_raw_dataframe():
     assert search.predict(X).shape == y.shape
 
 
-def test_onnx_export_of_encoded_columns_is_refused_with_what_to_do():
+def test_onnx_export_of_encoded_columns_matches_predict_proba():
+    # The many kinds of columns, unseen categories and odd names: test_export_columns.
+    ort = pytest.importorskip("onnxruntime")
     pytest.importorskip("skl2onnx")
-    from sklearn_backprop import to_onnx
+    from sklearn_backprop import onnx_inputs, to_onnx
 
     X, y = _table()
     model = quiet(_model(BackpropClassifier).fit, X, y)
-    with pytest.raises(ValueError, match=r"encodes the columns of a DataFrame.*mlp_parity"):
-        to_onnx(model, X.head(1))
+    session = ort.InferenceSession(to_onnx(model, X.head(1)).SerializeToString())
+    labels, probabilities = session.run(None, onnx_inputs(model, X))
+    np.testing.assert_allclose(probabilities, model.predict_proba(X), atol=1e-5)
+    np.testing.assert_array_equal(labels, model.predict(X))
 
 
 def _polars_table(pl, n=60, seed=0):
@@ -130,3 +134,17 @@ def test_a_polars_date_column_is_refused_by_name():
     X = _polars_table(pl).with_columns(pl.lit(datetime.date(2026, 1, 1)).alias("when"))
     with pytest.raises(ValueError, match="'when'"):
         _model(BackpropClassifier).fit(X, np.arange(len(X)) % 2)
+
+
+def test_a_polars_fitted_model_exports_and_runs_on_polars_rows():
+    pl = pytest.importorskip("polars")
+    ort = pytest.importorskip("onnxruntime")
+    pytest.importorskip("skl2onnx")
+    from sklearn_backprop import onnx_inputs, to_onnx
+
+    X = _polars_table(pl)
+    model = quiet(_model(BackpropClassifier).fit, X, np.arange(len(X)) % 2)
+    session = ort.InferenceSession(to_onnx(model, X.head(1)).SerializeToString())
+    labels, probabilities = session.run(None, onnx_inputs(model, X))
+    np.testing.assert_allclose(probabilities, model.predict_proba(X), atol=1e-5)
+    np.testing.assert_array_equal(labels, model.predict(X))
