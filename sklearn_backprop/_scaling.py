@@ -104,13 +104,9 @@ def unfold(coefs, intercepts, mean, scale):
     return coefs, intercepts
 
 
-def _in_memory(X):
-    return isinstance(X, np.ndarray) or sp.issparse(X)
-
-
 def learned_scaling(settings, train):
-    """The input's ``(mean, scale)``, or ``(None, None)`` (mlp_parity, data on a cluster)."""
-    if settings.mlp_parity or not _in_memory(train.X):
+    """The input's ``(mean, scale)`` in memory, or ``(None, None)`` with mlp_parity."""
+    if settings.mlp_parity:
         return None, None
     return learn_scaling(train.X, train.sample_weight)
 
@@ -134,13 +130,14 @@ def _standardized_set(data_set, scaling, made_by_fit, given):
 def standardized_sets(data_sets, prepared, scaling, inputs, encoded):
     """The ``(train, validation)`` sets with inputs standardized by ``scaling`` (mean, scale).
 
-    As they are without a scaling or for data on a cluster. ``prepared``: the
+    As they are without a scaling. Data on a cluster has its own
+    (``_dask_scaling``). ``prepared``: the
     data before the split; ``inputs`` (``FitInputs``): what the user passed,
     never changed. The fit's own copies (``encoded`` DataFrame columns, a
     converted dtype, the split's parts) are standardized in place.
     """
     train, validation = data_sets
-    if scaling[1] is None or not _in_memory(train.X):
+    if scaling[1] is None:
         return data_sets
     held_out = train.X is not prepared.train.X  # the split made copies
     given_validation = None if inputs.validation is None else inputs.validation[0]
