@@ -24,13 +24,23 @@ from sklearn.utils.sparsefuncs import inplace_column_scale
 
 from ._xp import device_of, move, namespace, to_numpy
 
-_ROWS_PER_BLOCK = 4096  # the statistics read dense X a block of rows at a time
+_ROWS_PER_BLOCK = 8192  # the statistics read dense X a block of rows at a time
 
 
 def _row_blocks(X):
     return [
         slice(start, start + _ROWS_PER_BLOCK) for start in range(0, X.shape[0], _ROWS_PER_BLOCK)
     ]
+
+
+def _fit_by_blocks(scaler, max_abs, X, blocks, sample_weight):
+    """``scaler.partial_fit`` on each block of ``X / max|X|``, in float64."""
+    for rows in blocks:
+        # float32 sums across blocks would round (1e-8 on near-zero means).
+        weights = None if sample_weight is None else sample_weight[rows].astype(np.float64)
+        block = max_abs.transform(X[rows])
+        block = block if sp.issparse(block) else block.astype(np.float64, copy=False)
+        scaler.partial_fit(block, sample_weight=weights)
 
 
 def learn_scaling(X, sample_weight):
@@ -50,11 +60,10 @@ def learn_scaling(X, sample_weight):
     for rows in blocks:
         max_abs.partial_fit(X[rows])
     scaler = StandardScaler(with_mean=not sparse)
-    for rows in blocks:
-        # In float64, block by block: float32 sums across blocks would round.
-        weights = None if sample_weight is None else sample_weight[rows].astype(np.float64)
-        block = max_abs.transform(X[rows])
-        scaler.partial_fit(block if sparse else block.astype(np.float64), sample_weight=weights)
+    # A constant column's variance can round below 0; StandardScaler takes the
+    # square root before it gives such columns scale 1, which is what they get.
+    with np.errstate(invalid="ignore"):
+        _fit_by_blocks(scaler, max_abs, X, blocks, sample_weight)
     magnitude = np.asarray(max_abs.scale_, dtype=np.float64)
     mean = np.zeros(X.shape[1]) if sparse else np.asarray(scaler.mean_, np.float64) * magnitude
     return mean, np.asarray(scaler.scale_, dtype=np.float64) * magnitude
