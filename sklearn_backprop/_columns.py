@@ -43,9 +43,17 @@ def is_pandas_frame(X):
 def as_pandas(X):
     """A polars DataFrame as pandas, whose dtypes decide the columns' roles; all else as is."""
     kind = type(X)
-    if kind.__name__ == "DataFrame" and kind.__module__.split(".")[0] == "polars":
-        return X.to_pandas()
-    return X
+    if kind.__name__ != "DataFrame" or kind.__module__.split(".")[0] != "polars":
+        return X
+    import polars as pl
+
+    frame = X.to_pandas()
+    # A Boolean column becomes NumPy bool without nulls and object with them: the
+    # nullable "boolean" either way, so that a batch with a null keeps its kind.
+    for name, dtype in X.schema.items():
+        if dtype == pl.Boolean:
+            frame[name] = frame[name].astype("boolean")
+    return frame
 
 
 def column_kind(column):

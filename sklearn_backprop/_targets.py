@@ -136,9 +136,13 @@ def stratification_codes(Y):
     split) for multiclass and multilabel targets. MLPClassifier passes its
     0/1 target column, which ``train_test_split`` turns into strings; the
     integers sort as they do, so the same random state holds out the same
-    samples.
+    samples. A class of a single sample cannot be split in two: then the
+    split is random too (where MLPClassifier raises train_test_split's error).
     """
-    return class_indices(Y) if Y.shape[1] == 1 else None
+    if Y.shape[1] != 1:
+        return None
+    codes = class_indices(Y)
+    return codes if np.bincount(codes).min() >= 2 else None
 
 
 def r_squared(residual, total):

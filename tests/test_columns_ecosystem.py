@@ -117,13 +117,16 @@ def test_a_polars_dataframe_is_encoded_as_its_pandas_copy(head):
     X = _polars_table(pl)
     y = np.arange(len(X)) % 2
     model = quiet(_model(head).fit, X, y)
-    reference = quiet(_model(head).fit, X.to_pandas(), y)
+    as_pandas = X.to_pandas().astype({"flag": "boolean"})  # nulls: object, else bool
+    reference = quiet(_model(head).fit, as_pandas, y)
     assert list(model.feature_names_in_) == X.columns
     assert model.input_columns_ == reference.input_columns_
     assert model.input_columns_["colour"].startswith("categorical")
     new_rows = X.with_columns(pl.lit("purple").alias("word"))  # a category unseen at fit
     np.testing.assert_allclose(
-        model.predict(new_rows), reference.predict(new_rows.to_pandas()), rtol=1e-12
+        model.predict(new_rows),
+        reference.predict(new_rows.to_pandas().astype({"flag": "boolean"})),
+        rtol=1e-12,
     )
 
 
@@ -148,3 +151,14 @@ def test_a_polars_fitted_model_exports_and_runs_on_polars_rows():
     labels, probabilities = session.run(None, onnx_inputs(model, X))
     np.testing.assert_allclose(probabilities, model.predict_proba(X), atol=1e-5)
     np.testing.assert_array_equal(labels, model.predict(X))
+
+
+def test_a_polars_boolean_column_keeps_its_kind_whether_or_not_a_batch_has_nulls():
+    pl = pytest.importorskip("polars")
+    X = _polars_table(pl).with_columns(pl.Series("flag", [i % 3 == 0 for i in range(60)]))
+    model = quiet(_model(BackpropClassifier).fit, X, np.arange(len(X)) % 2)
+    assert model.input_columns_["flag"].startswith("boolean")
+    with_null = X.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(None)
+                               .otherwise(pl.col("flag")).alias("flag"))  # fmt: skip
+    assert with_null["flag"].null_count() == 1
+    assert model.predict(with_null).shape == (len(X),)

@@ -126,3 +126,12 @@ def test_partial_fit_runs_at_the_auto_default_and_refuses_a_hold_out(head):
     assert model.n_iter_ == 1
     with pytest.raises(ValueError, match="partial_fit does not support early_stopping=True"):
         head(early_stopping=True).partial_fit(X, y, **extra)
+
+
+def test_auto_holds_out_at_random_where_a_class_has_a_single_sample():
+    # A stratified split needs two samples of each class; the user asked for no hold-out.
+    X, y = problem(AUTO_HOLD_OUT_SAMPLES)
+    y = np.zeros(len(y), dtype=int)
+    y[7] = 1
+    clf = quiet(BackpropClassifier(hidden_layer_sizes=(2,), max_iter=2, random_state=0).fit, X, y)
+    assert len(clf.validation_scores_) == 2
