@@ -131,10 +131,19 @@ def inputs_named_by_column(onnx_model, encoder):
 
     skl2onnx names variables as C identifiers (``"a b"`` becomes ``"a_b"``, a
     leading digit gets an underscore, a repeat a number); its inner names
-    never take a column's own name, which is then free to use.
+    never take a column's own name, which is then free to use. The outputs'
+    names are fixed ("label", "probabilities"; "variable"): a column named
+    like one is refused, since ONNX allows one definition of a name.
     """
     columns = [str(name) for name in encoder.kinds]
     graph = onnx_model.graph
+    taken = sorted({output.name for output in graph.output} & set(columns))
+    if taken:
+        raise ValueError(
+            f"Column(s) {taken} have the name of an output of the ONNX graph, which ONNX "
+            "cannot tell apart from an input of that name: rename them (in the DataFrame "
+            "at fit) to export the model."
+        )
     renamed = {
         graph_input.name: column
         for graph_input, column in zip(graph.input, columns, strict=True)

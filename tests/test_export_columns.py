@@ -221,6 +221,20 @@ def test_empty_string_category_is_refused():
         to_onnx(reg, X)
 
 
+@pytest.mark.parametrize(
+    ("head", "output"),
+    [(BackpropClassifier, "label"), (BackpropClassifier, "probabilities"),
+     (BackpropRegressor, "variable")],
+)  # fmt: skip
+def test_a_column_named_like_an_output_is_refused(head, output):
+    X, score = table()
+    X = X.rename(columns={X.columns[0]: output})
+    y = score > np.median(score) if head is BackpropClassifier else score
+    model = quiet_fit(head(max_iter=5, random_state=0), X, y)
+    with pytest.raises(ValueError, match=f"\\['{output}'\\] have the name of an output"):
+        to_onnx(model, X)
+
+
 def test_skl2onnx_with_guessed_inputs_is_told_to_use_to_onnx():
     from sklearn_backprop import register_onnx_converter
 
