@@ -127,8 +127,13 @@ class ColumnEncoder:
         X = as_pandas(X)
         kinds = _kinds(X)
         _check_usable(kinds)
-        numeric = [name for name, kind in kinds.items() if kind != "categorical"]
-        categorical = [name for name, kind in kinds.items() if kind == "categorical"]
+        # Selected by name; by position where the names are not all strings, since
+        # ColumnTransformer reads integers as positions.
+        by_name = all(isinstance(name, str) for name in kinds)
+        selected = list(kinds) if by_name else list(range(len(kinds)))
+        roles = list(zip(selected, kinds.values(), strict=True))
+        numeric = [key for key, kind in roles if kind != "categorical"]
+        categorical = [key for key, kind in roles if kind == "categorical"]
         impute = SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True)
         one_hot = OneHotEncoder(
             handle_unknown="infrequent_if_exist", max_categories=MAX_CATEGORIES,
@@ -177,7 +182,14 @@ class ColumnEncoder:
             )
 
     def names(self):
-        return np.asarray(list(self.kinds), dtype=object)
+        """``feature_names_in_``: the columns' names where all are strings (as scikit-learn)."""
+        names = list(self.kinds)
+        return np.asarray(names, dtype=object) if all(isinstance(n, str) for n in names) else None
+
+    def column_names(self, selected):
+        """The names of columns as the ColumnTransformer selects them (names or positions)."""
+        names = list(self.kinds)
+        return [key if isinstance(key, str) else names[key] for key in selected]
 
     def transform(self, X, name="X", dtype=np.float64):
         """``X`` encoded as an array, after checking its columns against the fit's."""
@@ -207,14 +219,14 @@ class ColumnEncoder:
         """What each column became, in words: ``{column: description}``."""
         numeric = self.transformer.named_transformers_["numeric"]
         categorical = self.transformer.named_transformers_["categorical"]
+        columns = {name: self.column_names(keys) for name, _, keys in self.transformer.transformers}
         with_indicator = set()
         if getattr(numeric, "indicator_", None) is not None:
-            names = numeric.feature_names_in_
-            with_indicator = {names[i] for i in numeric.indicator_.features_}
+            with_indicator = {columns["numeric"][i] for i in numeric.indicator_.features_}
         description = {}
         for column, kind in self.kinds.items():
             if kind == "categorical":
-                index = list(categorical.feature_names_in_).index(column)
+                index = columns["categorical"].index(column)
                 description[column] = _one_hot_words(categorical, index)
             else:
                 missing = ", missing values imputed (median) + indicator"

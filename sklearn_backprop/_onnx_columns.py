@@ -83,11 +83,12 @@ def encoded_columns(graph, encoder, inputs):
     for name, fitted, columns in encoder.transformer.transformers_:
         if len(columns) == 0 or isinstance(fitted, str):  # skipped, or "drop"
             continue
-        column_inputs = [by_column[str(column)] for column in columns]
+        names = encoder.column_names(columns)
+        column_inputs = [by_column[str(column)] for column in names]
         if name == "numeric":
             parts += _imputed(graph, fitted, column_inputs)
         else:
-            parts += _one_hot(graph, fitted, column_inputs, columns)
+            parts += _one_hot(graph, fitted, column_inputs, names)
     output = graph.scope.get_unique_variable_name(ENCODED_COLUMNS)
     return graph.node("Concat", parts, output, axis=1)
 

@@ -226,3 +226,16 @@ def test_round_trips_keep_the_encoding(head, tmp_path):
     np.testing.assert_array_equal(restored.predict(X), model.predict(X))
     refitted = quiet(clone(model).fit, X, _target(head, X))
     np.testing.assert_array_equal(refitted.predict(X), model.predict(X))
+
+
+@pytest.mark.parametrize("head", HEADS, ids=lambda head: head.__name__)
+def test_integer_column_names_are_read_by_position_as_their_names_say(head):
+    # pd.DataFrame(array) has integer names; these are not their positions either.
+    X = _frame({name: COLUMNS[name] for name in ("float", "int", "category")})
+    y = _target(head, X)
+    by_number = X.set_axis([7, 3, 5], axis=1)
+    model = _fit(head, by_number, y)
+    reference = _fit(head, X, y)
+    assert not hasattr(model, "feature_names_in_") or model.feature_names_in_ is None
+    assert list(model.input_columns_.values()) == list(reference.input_columns_.values())
+    np.testing.assert_allclose(model.predict(by_number), reference.predict(X), rtol=1e-12)

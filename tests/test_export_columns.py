@@ -257,3 +257,13 @@ def test_a_frame_of_one_kind_of_column(columns):
     X_new = new_data()[columns]
     (prediction,) = run_onnx(to_onnx(reg, X[columns]), onnx_inputs(reg, X_new))
     np.testing.assert_allclose(prediction[:, 0], reg.predict(X_new), rtol=1e-5)
+
+
+def test_integer_column_names_become_input_names():
+    X, score = table()
+    X = X.set_axis(list(range(len(X.columns)))[::-1], axis=1)
+    reg = quiet_fit(BackpropRegressor(max_iter=5, random_state=0), X, score)
+    feed = onnx_inputs(reg, X)
+    assert list(feed) == [str(name) for name in X.columns]
+    predicted = run_onnx(to_onnx(reg, X), feed)[0]
+    np.testing.assert_allclose(predicted.ravel(), reg.predict(X), rtol=1e-5, atol=1e-5)
