@@ -40,10 +40,20 @@ def is_pandas_frame(X):
     return isinstance(X, pd.DataFrame)
 
 
+def _is_polars_frame(X):
+    kind = type(X)
+    return kind.__name__ == "DataFrame" and kind.__module__.split(".")[0] == "polars"
+
+
+def _plain_polars(column):
+    if not column.dtype.is_numeric() or column.null_count():
+        return False
+    return not (column.dtype.is_float() and column.is_nan().any())
+
+
 def as_pandas(X):
     """A polars DataFrame as pandas, whose dtypes decide the columns' roles; all else as is."""
-    kind = type(X)
-    if kind.__name__ != "DataFrame" or kind.__module__.split(".")[0] != "polars":
+    if not _is_polars_frame(X):
         return X
     import polars as pl
 
@@ -80,7 +90,8 @@ def _inferred(column):
 
 def needs_encoding(X):
     """Whether DataFrame ``X`` has a column that is not plain NumPy numbers without NaN."""
-    X = as_pandas(X)
+    if _is_polars_frame(X):  # read without a copy (scikit-learn takes plain numbers)
+        return not all(_plain_polars(column) for column in X.iter_columns())
     if not is_pandas_frame(X):
         return False
     for _, column in X.items():

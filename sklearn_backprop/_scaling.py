@@ -33,12 +33,17 @@ def _row_blocks(X):
     ]
 
 
+def _rows_of(X, rows):
+    # X[:] would copy a sparse matrix; a dense one is only viewed.
+    return X if rows == slice(None) else X[rows]
+
+
 def _fit_by_blocks(scaler, max_abs, X, blocks, sample_weight):
     """``scaler.partial_fit`` on each block of ``X / max|X|``, in float64."""
     for rows in blocks:
         # float32 sums across blocks would round (1e-8 on near-zero means).
         weights = None if sample_weight is None else sample_weight[rows].astype(np.float64)
-        block = max_abs.transform(X[rows])
+        block = max_abs.transform(_rows_of(X, rows))
         block = block if sp.issparse(block) else block.astype(np.float64, copy=False)
         scaler.partial_fit(block, sample_weight=weights)
 
@@ -58,7 +63,7 @@ def learn_scaling(X, sample_weight):
     # largest do not overflow; mean and scale are scaled back.
     max_abs = MaxAbsScaler()
     for rows in blocks:
-        max_abs.partial_fit(X[rows])
+        max_abs.partial_fit(_rows_of(X, rows))
     scaler = StandardScaler(with_mean=not sparse)
     # A constant column's variance can round below 0; StandardScaler takes the
     # square root before it gives such columns scale 1, which is what they get.

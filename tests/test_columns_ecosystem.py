@@ -162,3 +162,18 @@ def test_a_polars_boolean_column_keeps_its_kind_whether_or_not_a_batch_has_nulls
                                .otherwise(pl.col("flag")).alias("flag"))  # fmt: skip
     assert with_null["flag"].null_count() == 1
     assert model.predict(with_null).shape == (len(X),)
+
+
+def test_a_plain_numeric_polars_frame_is_not_copied_to_pandas(monkeypatch):
+    pl = pytest.importorskip("polars")
+    X = pl.DataFrame({"a": [0.5, 1.5, -2.0, 3.0] * 10, "b": list(range(40))})
+    y = np.arange(40) % 2
+
+    def refused(*args, **kwargs):  # to_pandas needs pyarrow: not for plain numbers
+        raise AssertionError("converted to pandas")
+
+    monkeypatch.setattr(pl.DataFrame, "to_pandas", refused)
+    model = quiet(_model(BackpropClassifier).fit, X, y)
+    reference = quiet(_model(BackpropClassifier).fit, X.to_numpy(), y)
+    assert list(model.feature_names_in_) == ["a", "b"]
+    np.testing.assert_allclose(model.predict_proba(X), reference.predict_proba(X.to_numpy()))
