@@ -19,6 +19,7 @@ their names. The encoding is fixed by the first fit: later calls to
 ``partial_fit`` or warm-started fits use it as it is.
 """
 
+import functools
 from dataclasses import replace
 
 import numpy as np
@@ -26,6 +27,7 @@ import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.preprocessing import OneHotEncoder
+from sklearn.utils.validation import _get_feature_names
 
 MAX_CATEGORIES = 20  # one-hot columns per categorical column, the infrequent group included
 MISSING_TEXT = ""  # a missing categorical value, as an exported ONNX graph takes it
@@ -43,6 +45,14 @@ def is_pandas_frame(X):
 def _is_polars_frame(X):
     kind = type(X)
     return kind.__name__ == "DataFrame" and kind.__module__.split(".")[0] == "polars"
+
+
+@functools.cache
+def _scikit_learn_reads_polars_names():
+    """Whether this scikit-learn reads a polars frame's column names (1.6 needs __dataframe__)."""
+    import polars as pl
+
+    return _get_feature_names(pl.DataFrame({"probe": [0.0]})) is not None
 
 
 def _plain_polars(column):
@@ -91,6 +101,8 @@ def _inferred(column):
 def needs_encoding(X):
     """Whether DataFrame ``X`` has a column that is not plain NumPy numbers without NaN."""
     if _is_polars_frame(X):  # read without a copy (scikit-learn takes plain numbers)
+        if not _scikit_learn_reads_polars_names():
+            return True
         return not all(_plain_polars(column) for column in X.iter_columns())
     if not is_pandas_frame(X):
         return False

@@ -10,6 +10,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from sklearn_backprop import BackpropClassifier, BackpropRegressor
+from sklearn_backprop._columns import _scikit_learn_reads_polars_names
 from sklearn_backprop._export import TRUSTED_TYPES
 
 from ._helpers import quiet
@@ -164,16 +165,32 @@ def test_a_polars_boolean_column_keeps_its_kind_whether_or_not_a_batch_has_nulls
     assert model.predict(with_null).shape == (len(X),)
 
 
+def _plain_polars_pair(pl):
+    X = pl.DataFrame({"a": [0.5, 1.5, -2.0, 3.0] * 10, "b": list(range(40))})
+    return X, np.arange(40) % 2
+
+
+def test_a_plain_numeric_polars_frame_keeps_its_names_and_fits_as_its_numbers():
+    # Whichever way it goes to scikit-learn (as it is, or as pandas where
+    # scikit-learn 1.6 cannot read polars' column names), the names stay.
+    pl = pytest.importorskip("polars")
+    X, y = _plain_polars_pair(pl)
+    model = quiet(_model(BackpropClassifier).fit, X, y)
+    reference = quiet(_model(BackpropClassifier).fit, X.to_numpy(), y)
+    assert list(model.feature_names_in_) == ["a", "b"]
+    np.testing.assert_allclose(model.predict_proba(X), reference.predict_proba(X.to_numpy()))
+
+
 def test_a_plain_numeric_polars_frame_is_not_copied_to_pandas(monkeypatch):
     pl = pytest.importorskip("polars")
-    X = pl.DataFrame({"a": [0.5, 1.5, -2.0, 3.0] * 10, "b": list(range(40))})
-    y = np.arange(40) % 2
+    if not _scikit_learn_reads_polars_names():
+        pytest.skip("this scikit-learn reads polars' names only from a pandas copy")
+    X, y = _plain_polars_pair(pl)
 
     def refused(*args, **kwargs):  # to_pandas needs pyarrow: not for plain numbers
         raise AssertionError("converted to pandas")
 
     monkeypatch.setattr(pl.DataFrame, "to_pandas", refused)
     model = quiet(_model(BackpropClassifier).fit, X, y)
-    reference = quiet(_model(BackpropClassifier).fit, X.to_numpy(), y)
     assert list(model.feature_names_in_) == ["a", "b"]
-    np.testing.assert_allclose(model.predict_proba(X), reference.predict_proba(X.to_numpy()))
+    assert model.column_transformer_ is None
