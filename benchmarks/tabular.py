@@ -187,6 +187,25 @@ def score_table(panel, models, key="score"):
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+def clear_wins_and_losses(panel, model):
+    """Tables where ``model`` beats ours (loses to ours) by over 2 standard errors of the folds.
+
+    The folds are the same for every model, so the test is on the paired
+    differences of the fold scores; a failed model counts as a clear loss.
+    """
+    wins = losses = 0
+    for _, results in panel.values():
+        theirs, ours_ = results[model], results["ours"]
+        if theirs.errors or ours_.errors:
+            wins, losses = wins + bool(ours_.errors), losses + bool(theirs.errors)
+            continue
+        differences = np.subtract(theirs.scores, ours_.scores)
+        error = differences.std(ddof=1) / np.sqrt(len(differences))
+        wins += differences.mean() > 2 * error
+        losses += differences.mean() < -2 * error
+    return wins, losses
+
+
 def summary(panel, models):
     """Per model: mean rank, wins/losses against ours, warnings, failures, fit time."""
     scores = score_table(panel, models)[list(models)]
@@ -202,6 +221,8 @@ def summary(panel, models):
             wins = (filled[model] > filled["ours"]).sum()
             losses = (filled[model] < filled["ours"]).sum()
             row["wins/losses vs ours"] = "" if model == "ours" else f"{wins}/{losses}"
+            clear = clear_wins_and_losses(panel, model)
+            row["clear wins/losses"] = "" if model == "ours" else "{}/{}".format(*clear)
         r2 = [score for (name, score) in scores[model].items() if TABLES[name].task == "regression"]
         row["R² < 0"] = sum(score < 0 for score in r2)
         row["fits with ConvergenceWarning"] = sum(r.convergence_warnings for r in results)
