@@ -31,7 +31,8 @@ weights2, bias2 = rng.standard_normal((4, 1)), rng.standard_normal(1)
 # The estimator's settings that make one ``partial_fit`` the notebook's step:
 # its squared error and sigmoid units, plain gradient descent over the whole
 # batch in order, no penalty, and a learning rate of n_samples because the
-# estimator averages the gradient where the notebook sums it.
+# estimator averages the gradient where the notebook sums it. ``mlp_parity``
+# keeps the raw inputs: by default they would be standardized before the step.
 clf = BackpropClassifier(
     hidden_layer_sizes=(4,),
     activation="logistic",
@@ -42,6 +43,7 @@ clf = BackpropClassifier(
     shuffle=False,
     batch_size=len(X),
     learning_rate_init=len(X),
+    mlp_parity=True,
 )
 # The notebook's weights, set by hand as W1, W2 and b1, b2; the first
 # partial_fit trains from them (and checks their shapes against X and the classes).

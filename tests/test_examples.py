@@ -42,6 +42,8 @@ EXPECTED_OUTPUT = {
     ],
     "seed_notebook.py": ["Weights1:", "Largest difference from the notebook's update"],
 }
+# What an example prints as the difference from a reference, and its bound.
+DIFFERENCES = {"seed_notebook.py": (r"Largest difference from the notebook's update: (\S+)", 1e-12)}
 FIGURES = {"plot_digits_learning_curves.py": 2, "plot_regression.py": 2}  # the others: one
 # Under pytest-xdist each worker has a core (conftest.py): the example it starts
 # gets one BLAS thread too, not threads that spin against the other worker's.
@@ -75,6 +77,9 @@ def test_example_runs(path, tmp_path):
     assert result.returncode == 0, result.stderr
     for expected in EXPECTED_OUTPUT[path.name]:
         assert expected in result.stdout
+    if path.name in DIFFERENCES:
+        pattern, bound = DIFFERENCES[path.name]
+        assert float(re.search(pattern, result.stdout).group(1)) <= bound, result.stdout
     saved = [Path(name) for name in SAVED.findall(result.stdout)]
     assert len(saved) == FIGURES.get(path.name, 1), result.stdout
     assert len(set(saved)) == len(saved), "a figure overwrote another"
