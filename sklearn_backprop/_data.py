@@ -14,6 +14,8 @@ from sklearn.utils.validation import _check_sample_weight, validate_data
 from ._targets import check_split_weights
 from ._xp import move
 
+NAN_IN_X = "Input X contains NaN."
+
 
 @dataclass
 class DataSet:
@@ -35,10 +37,20 @@ class PreparedData:
 
 def _validated(estimator, X, y, targets, dtype, reset):
     targets.check_raw(y)
-    X, y = validate_data(
-        estimator, X, y, accept_sparse=["csr", "csc"], multi_output=True,
-        y_numeric=targets.y_numeric, dtype=dtype, reset=reset,
-    )  # fmt: skip
+    try:
+        X, y = validate_data(
+            estimator, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+            y_numeric=targets.y_numeric, dtype=dtype, reset=reset,
+        )  # fmt: skip
+    except ValueError as error:
+        if estimator.mlp_parity or not str(error).startswith(NAN_IN_X):
+            raise
+        # scikit-learn's message says the estimator takes no NaN at all: a DataFrame's are imputed.
+        raise ValueError(
+            f"{NAN_IN_X} {type(estimator).__name__} imputes the missing values of a "
+            "DataFrame's columns (with a missing indicator), not those of an array: pass "
+            "X as a pandas DataFrame, or impute it first (sklearn.impute.SimpleImputer)."
+        ) from None
     return X, targets.check(y)
 
 

@@ -239,3 +239,16 @@ def test_integer_column_names_are_read_by_position_as_their_names_say(head):
     assert not hasattr(model, "feature_names_in_") or model.feature_names_in_ is None
     assert list(model.input_columns_.values()) == list(reference.input_columns_.values())
     np.testing.assert_allclose(model.predict(by_number), reference.predict(X), rtol=1e-12)
+
+
+@pytest.mark.parametrize("head", HEADS, ids=lambda head: head.__name__)
+def test_nan_in_an_array_says_that_a_dataframe_would_be_imputed(head):
+    X = _frame({"float": COLUMNS["float"], "int": COLUMNS["int"]})
+    y = _target(head, X)
+    imputed_in_a_frame = r"^Input X contains NaN\. .* pass X as a pandas DataFrame"
+    with pytest.raises(ValueError, match=imputed_in_a_frame):
+        _fit(head, X.to_numpy(), y)
+    _fit(head, X, y)  # the same numbers as a DataFrame train
+    # With mlp_parity nothing is imputed, and scikit-learn's own message stands.
+    with pytest.raises(ValueError, match="does not accept missing values encoded as NaN"):
+        _fit(head, X.to_numpy(), y, mlp_parity=True)
