@@ -27,7 +27,7 @@ class LossCurveDisplay:
     Parameters
     ----------
     history : pandas.DataFrame
-        A fitted classifier's ``history_``.
+        A fitted classifier's or regressor's ``history_``.
     name : str, default=None
         Shown in the title.
 
@@ -112,12 +112,12 @@ class LossCurveDisplay:
 
     @classmethod
     def from_estimator(cls, estimator, *, ax=None, name=None):
-        """Plot the curves of a fitted BackpropClassifier.
+        """Plot the curves of a fitted BackpropClassifier or BackpropRegressor.
 
         Parameters
         ----------
-        estimator : BackpropClassifier
-            A fitted classifier.
+        estimator : BackpropClassifier or BackpropRegressor
+            A fitted classifier (validation score: accuracy) or regressor (R²).
         ax : matplotlib Axes, default=None
             Where to draw; a new figure by default.
         name : str, default=None

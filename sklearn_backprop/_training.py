@@ -26,9 +26,12 @@ from ._xp import all_finite, copy, device_of, namespace
 class TrainingDivergedError(ValueError):
     """Training produced non-finite loss or weights, or outputs that overflow on validation data.
 
-    Typically a learning rate far too large, or unscaled features (or, for a
-    regressor, an unscaled target, which the message then names). A
-    ``ValueError``; the model keeps the weights of the epoch before.
+    Typically a learning rate far too large. With ``mlp_parity=True``, which
+    trains on the input and a regressor's target as given, also unscaled
+    features, or an unscaled target, which the message then names; by default
+    both are standardized first. Raised by ``fit`` and ``partial_fit``; a
+    ``ValueError``. The model keeps the weights of the epoch (for
+    ``solver='lbfgs'``, the iteration) before.
 
     Examples
     --------

@@ -5,7 +5,7 @@ import sys
 import numpy as np
 import pytest
 
-from sklearn_backprop import BackpropClassifier, LossCurveDisplay
+from sklearn_backprop import BackpropClassifier, BackpropRegressor, LossCurveDisplay
 
 from ._helpers import quiet
 
@@ -34,6 +34,17 @@ def test_curves_with_a_validation_set(iris):
     np.testing.assert_array_equal(display.lines_["train_loss"].get_xdata(), np.arange(1, 13))
     assert display.score_ax_ is not None
     assert display.ax_.get_title() == "BackpropClassifier"
+
+
+def test_curves_of_a_regressor(iris):
+    X, y = iris[0][:, 1:], iris[0][:, 0]
+    reg = quiet(BackpropRegressor(max_iter=8, random_state=0).fit, X, y, X_val=X[::4], y_val=y[::4])
+    display = LossCurveDisplay.from_estimator(reg)
+    assert sorted(display.lines_) == ["train_loss", "validation_loss", "validation_score"]
+    np.testing.assert_array_equal(
+        display.lines_["validation_score"].get_ydata(), reg.validation_scores_
+    )
+    assert display.ax_.get_title() == "BackpropRegressor"
 
 
 def test_training_loss_only_on_given_axes(iris):
