@@ -21,8 +21,12 @@ from sklearn.preprocessing import StandardScaler
 from sklearn_backprop import BackpropClassifier
 
 CONTENDERS = {
-    "BackpropClassifier (sigmoid), 200 epochs": (BackpropClassifier, {}),
-    "BackpropClassifier (sigmoid), 400 epochs": (BackpropClassifier, {"max_iter": 400}),
+    # mlp_parity: MLP's 200 epochs and stopping rule, so that only the activation differs.
+    "BackpropClassifier (sigmoid), 200 epochs": (BackpropClassifier, {"mlp_parity": True}),
+    "BackpropClassifier (sigmoid), 400 epochs": (
+        BackpropClassifier,
+        {"mlp_parity": True, "max_iter": 400},
+    ),
     "MLPClassifier (relu), 200 epochs": (MLPClassifier, {}),
     "MLPClassifier (sigmoid), 200 epochs": (MLPClassifier, {"activation": "logistic"}),
 }

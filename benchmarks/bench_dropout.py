@@ -30,7 +30,8 @@ SETTINGS = {
 def seconds_per_epoch(X, y, epochs, **params):
     clf = BackpropClassifier(
         hidden_layer_sizes=(128,), solver="sgd", batch_size=256, learning_rate_init=0.01,
-        max_iter=epochs, tol=0.0, n_iter_no_change=10**9, random_state=0, **params,
+        max_iter=epochs, tol=0.0, n_iter_no_change=10**9, random_state=0, mlp_parity=True,
+        **params,
     )  # fmt: skip
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -18,6 +18,7 @@ import json
 import platform
 import time
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,11 @@ from threadpoolctl import threadpool_info
 from sklearn_backprop import BackpropClassifier
 
 RESULTS = Path(__file__).parent / "results"
+
+# Ours doing MLPClassifier's work: at the defaults it would also standardize X and,
+# from 2,000 rows, hold 10% out for early stopping (fewer rows an epoch, plus a
+# validation pass), which no longer times the same epoch.
+SameAsMLP = partial(BackpropClassifier, mlp_parity=True)
 
 try:  # a hand-written PyTorch loop joins the comparison where torch is installed
     import torch  # noqa: F401
@@ -130,7 +136,7 @@ def compare_fit(
 ):
     params = settings(solver, hidden, batch_size, epochs, activation)
     contenders = {
-        "ours": lambda: seconds_per_epoch(BackpropClassifier, X, y, params),
+        "ours": lambda: seconds_per_epoch(SameAsMLP, X, y, params),
         "mlp": lambda: seconds_per_epoch(MLPClassifier, X, y, params),
     }
     # The PyTorch loop above is written for sigmoid hidden units.
@@ -176,7 +182,7 @@ def compare_predict(X, y, hidden=128, repeats=7):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         models = {
-            "ours": BackpropClassifier(**params).fit(X, y),
+            "ours": SameAsMLP(**params).fit(X, y),
             "mlp": MLPClassifier(**params).fit(X, y),
         }
     coef = models["ours"].coefs_[0]

@@ -15,13 +15,11 @@ import time
 import warnings
 
 import numpy as np
-from bench_fit import environment, make_data, save_report, side_by_side
+from bench_fit import SameAsMLP, environment, make_data, save_report, side_by_side
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
-
-from sklearn_backprop import BackpropClassifier
 
 
 def problems():
@@ -55,7 +53,7 @@ def main():
     for name, X, y, hidden in problems():
         times, iterations = {"ours": [], "mlp": []}, {}
         for _ in range(args.repeats):
-            for key, model_class in (("ours", BackpropClassifier), ("mlp", MLPClassifier)):
+            for key, model_class in (("ours", SameAsMLP), ("mlp", MLPClassifier)):
                 seconds, iterations[key] = fit_seconds(model_class, X, y, hidden, args.max_iter)
                 times[key].append(seconds)
         row = {"problem": name, "dtype": X.dtype.name, "iterations": iterations}

@@ -21,15 +21,13 @@ import warnings
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from bench_fit import environment, make_data, save_report, settings, side_by_side
+from bench_fit import SameAsMLP, environment, make_data, save_report, settings, side_by_side
 from sklearn.datasets import load_breast_cancer, load_digits, load_iris, load_wine
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_backprop import BackpropClassifier
-
-LIBRARIES = {"ours": BackpropClassifier, "mlp": MLPClassifier}
+LIBRARIES = {"ours": SameAsMLP, "mlp": MLPClassifier}
 
 
 def settings_cases():

@@ -17,6 +17,7 @@ import statistics
 from bench_fit import (
     HAVE_TORCH,
     PROBLEMS,
+    SameAsMLP,
     make_data,
     seconds_per_epoch,
     settings,
@@ -24,14 +25,12 @@ from bench_fit import (
 )
 from threadpoolctl import threadpool_limits
 
-from sklearn_backprop import BackpropClassifier
-
 
 def contenders(X, y, params):
     from sklearn.neural_network import MLPClassifier
 
     runs = {
-        "ours": lambda: seconds_per_epoch(BackpropClassifier, X, y, {**params, "mlp_parity": True}),
+        "ours": lambda: seconds_per_epoch(SameAsMLP, X, y, params),
         "MLPClassifier": lambda: seconds_per_epoch(MLPClassifier, X, y, params),
     }
     if HAVE_TORCH:
