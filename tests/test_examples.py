@@ -39,6 +39,8 @@ EXPECTED_OUTPUT = {
         "BackpropClassifier: test accuracy",
         "MLPClassifier: test accuracy",
         "docs/benchmarks.md",
+        "BackpropRegressor() on the raw table:",
+        "MLPRegressor behind a ColumnTransformer:",
     ],
     "seed_notebook.py": ["Weights1:", "Largest difference from the notebook's update"],
 }
