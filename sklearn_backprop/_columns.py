@@ -19,7 +19,6 @@ their names. The encoding is fixed by the first fit: later calls to
 ``partial_fit`` or warm-started fits use it as it is.
 """
 
-import functools
 from dataclasses import replace
 
 import numpy as np
@@ -27,7 +26,6 @@ import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.preprocessing import OneHotEncoder
-from sklearn.utils.validation import _get_feature_names
 
 MAX_CATEGORIES = 20  # one-hot columns per categorical column, the infrequent group included
 MISSING_TEXT = ""  # a missing categorical value, as an exported ONNX graph takes it
@@ -47,12 +45,17 @@ def _is_polars_frame(X):
     return kind.__name__ == "DataFrame" and kind.__module__.split(".")[0] == "polars"
 
 
-@functools.cache
-def _scikit_learn_reads_polars_names():
-    """Whether this scikit-learn reads a polars frame's column names (1.6 needs __dataframe__)."""
-    import polars as pl
+def with_readable_names(X):
+    """``X`` for scikit-learn's checks: a polars frame as pandas over its NumPy array.
 
-    return _get_feature_names(pl.DataFrame({"probe": [0.0]})) is not None
+    scikit-learn 1.6 reads polars' column names only through ``__dataframe__``,
+    which polars 2 dropped, and 1.9 casts a float32 polars frame to float64;
+    as pandas (no pyarrow needed), a plain-number frame keeps its names and its
+    dtype at every version, as a NumPy array does.
+    """
+    if _is_polars_frame(X):
+        return pd.DataFrame(X.to_numpy(), columns=X.columns)
+    return X
 
 
 def _plain_polars(column):
@@ -100,9 +103,7 @@ def _inferred(column):
 
 def needs_encoding(X):
     """Whether DataFrame ``X`` has a column that is not plain NumPy numbers without NaN."""
-    if _is_polars_frame(X):  # read without a copy (scikit-learn takes plain numbers)
-        if not _scikit_learn_reads_polars_names():
-            return True
+    if _is_polars_frame(X):  # plain numbers go to scikit-learn (with_readable_names)
         return not all(_plain_polars(column) for column in X.iter_columns())
     if not is_pandas_frame(X):
         return False

@@ -6,5 +6,6 @@ They are not public API, so the supported scikit-learn range is pinned in
 
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import _check_sample_weight
 
-__all__ = ["Interval", "Options", "StrOptions", "_fit_context"]
+__all__ = ["Interval", "Options", "StrOptions", "_check_sample_weight", "_fit_context"]

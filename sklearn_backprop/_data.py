@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.model_selection import train_test_split
-from sklearn.utils.validation import _check_sample_weight, validate_data
+from sklearn.utils.validation import validate_data
 
+from ._columns import with_readable_names
+from ._compat import _check_sample_weight
 from ._targets import check_split_weights
 from ._xp import move
 
@@ -39,13 +41,14 @@ def _validated(estimator, X, y, targets, dtype, reset):
     targets.check_raw(y)
     try:
         X, y = validate_data(
-            estimator, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+            estimator, with_readable_names(X), y, accept_sparse=["csr", "csc"], multi_output=True,
             y_numeric=targets.y_numeric, dtype=dtype, reset=reset,
         )  # fmt: skip
     except ValueError as error:
-        if estimator.mlp_parity or not str(error).startswith(NAN_IN_X):
+        # scikit-learn's message says the estimator takes no NaN at all, but a new
+        # model's DataFrame is imputed (a resumed model keeps its first encoding).
+        if estimator.mlp_parity or not reset or not str(error).startswith(NAN_IN_X):
             raise
-        # scikit-learn's message says the estimator takes no NaN at all: a DataFrame's are imputed.
         raise ValueError(
             f"{NAN_IN_X} {type(estimator).__name__} imputes the missing values of a "
             "DataFrame's columns (with a missing indicator), not those of an array: pass "

@@ -7,6 +7,7 @@ share one path from the user's ``X`` to the output layer's input ``z``.
 import numpy as np
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._columns import with_readable_names
 from ._device import check_same_namespace, input_namespace
 from ._network import check_finite_output, network_output
 from ._xp import numpy_dtype, to_numpy
@@ -26,7 +27,11 @@ def prediction_input(model, X, method):
     if xp is np:  # converted as fit converts: np.asarray refuses GPU arrays
         X = to_numpy(X)
     X = validate_data(
-        model, X, accept_sparse=["csr", "csc"], dtype=(xp.float64, xp.float32), reset=False
+        model,
+        with_readable_names(X),
+        accept_sparse=["csr", "csc"],
+        dtype=(xp.float64, xp.float32),
+        reset=False,
     )
     if xp is not np and X.dtype != model.coefs_[0].dtype:
         # NumPy promotes mixed dtypes in a product; not every library does.

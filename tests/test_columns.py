@@ -252,3 +252,19 @@ def test_nan_in_an_array_says_that_a_dataframe_would_be_imputed(head):
     # With mlp_parity nothing is imputed, and scikit-learn's own message stands.
     with pytest.raises(ValueError, match="does not accept missing values encoded as NaN"):
         _fit(head, X.to_numpy(), y, mlp_parity=True)
+
+
+@pytest.mark.parametrize("head", HEADS, ids=lambda head: head.__name__)
+def test_nan_that_a_dataframe_would_not_cure_keeps_scikit_learns_message(head):
+    # The encoding is decided by the first fit, from X: a later batch, or X_val,
+    # is not imputed where X was not, DataFrame or not.
+    X = _frame({"float": COLUMNS["float"], "int": COLUMNS["int"]})
+    y = _target(head, X)
+    plain = X.fillna(0.0)
+    sklearn_message = "does not accept missing values encoded as NaN"
+    for first, with_nan in ((plain, X), (plain.to_numpy(), X.to_numpy())):
+        model = _fit(head, first, y)
+        with pytest.raises(ValueError, match=sklearn_message):
+            model.partial_fit(with_nan, y)
+        with pytest.raises(ValueError, match=f"(?s)^In the validation data .*{sklearn_message}"):
+            quiet(clone(model).fit, first, y, X_val=with_nan, y_val=y)

@@ -10,7 +10,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from sklearn_backprop import BackpropClassifier, BackpropRegressor
-from sklearn_backprop._columns import _scikit_learn_reads_polars_names
 from sklearn_backprop._export import TRUSTED_TYPES
 
 from ._helpers import quiet
@@ -165,26 +164,29 @@ def test_a_polars_boolean_column_keeps_its_kind_whether_or_not_a_batch_has_nulls
     assert model.predict(with_null).shape == (len(X),)
 
 
-def _plain_polars_pair(pl):
+def _plain_polars_pair(pl, dtype=np.float64):
     X = pl.DataFrame({"a": [0.5, 1.5, -2.0, 3.0] * 10, "b": list(range(40))})
-    return X, np.arange(40) % 2
+    return X.with_columns(pl.all().cast(pl.Float32 if dtype == np.float32 else pl.Float64)), (
+        np.arange(40) % 2
+    )
 
 
-def test_a_plain_numeric_polars_frame_keeps_its_names_and_fits_as_its_numbers():
-    # Whichever way it goes to scikit-learn (as it is, or as pandas where
-    # scikit-learn 1.6 cannot read polars' column names), the names stay.
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_plain_numeric_polars_frame_keeps_its_names_and_fits_as_its_numbers(dtype):
+    # At every scikit-learn (1.6 reads no polars names with polars 2; 1.9 casts
+    # float32 polars to float64): the names kept, the model of its NumPy array.
     pl = pytest.importorskip("polars")
-    X, y = _plain_polars_pair(pl)
+    X, y = _plain_polars_pair(pl, dtype)
     model = quiet(_model(BackpropClassifier).fit, X, y)
     reference = quiet(_model(BackpropClassifier).fit, X.to_numpy(), y)
     assert list(model.feature_names_in_) == ["a", "b"]
-    np.testing.assert_allclose(model.predict_proba(X), reference.predict_proba(X.to_numpy()))
+    assert model.column_transformer_ is None
+    assert model.coefs_[0].dtype == reference.coefs_[0].dtype == dtype
+    np.testing.assert_array_equal(model.predict_proba(X), reference.predict_proba(X.to_numpy()))
 
 
 def test_a_plain_numeric_polars_frame_is_not_copied_to_pandas(monkeypatch):
     pl = pytest.importorskip("polars")
-    if not _scikit_learn_reads_polars_names():
-        pytest.skip("this scikit-learn reads polars' names only from a pandas copy")
     X, y = _plain_polars_pair(pl)
 
     def refused(*args, **kwargs):  # to_pandas needs pyarrow: not for plain numbers
