@@ -191,11 +191,14 @@ def clear_wins_and_losses(panel, model):
     """Tables where ``model`` beats ours (loses to ours) by over 2 standard errors of the folds.
 
     The folds are the same for every model, so the test is on the paired
-    differences of the fold scores; a failed model counts as a clear loss.
+    differences of the fold scores; a failed model counts as a clear loss
+    (where both failed, as neither).
     """
     wins = losses = 0
     for _, results in panel.values():
         theirs, ours_ = results[model], results["ours"]
+        if theirs.errors and ours_.errors:
+            continue
         if theirs.errors or ours_.errors:
             wins, losses = wins + bool(ours_.errors), losses + bool(theirs.errors)
             continue

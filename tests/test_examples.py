@@ -46,6 +46,13 @@ EXPECTED_OUTPUT = {
 }
 # What an example prints as the difference from a reference, and its bound.
 DIFFERENCES = {"seed_notebook.py": (r"Largest difference from the notebook's update: (\S+)", 1e-12)}
+# What an example prints of ours, then of the alternative: ours must be the better.
+BETTER = {
+    "quickstart.py": (
+        r"BackpropRegressor\(\) on the raw table: (\S+)",
+        r"MLPRegressor behind a ColumnTransformer: (\S+)",
+    )
+}
 FIGURES = {"plot_digits_learning_curves.py": 2, "plot_regression.py": 2}  # the others: one
 # Under pytest-xdist each worker has a core (conftest.py): the example it starts
 # gets one BLAS thread too, not threads that spin against the other worker's.
@@ -82,6 +89,9 @@ def test_example_runs(path, tmp_path):
     if path.name in DIFFERENCES:
         pattern, bound = DIFFERENCES[path.name]
         assert float(re.search(pattern, result.stdout).group(1)) <= bound, result.stdout
+    if path.name in BETTER:
+        ours, theirs = (float(re.search(p, result.stdout).group(1)) for p in BETTER[path.name])
+        assert ours > max(theirs, 0.0), result.stdout
     saved = [Path(name) for name in SAVED.findall(result.stdout)]
     assert len(saved) == FIGURES.get(path.name, 1), result.stdout
     assert len(set(saved)) == len(saved), "a figure overwrote another"

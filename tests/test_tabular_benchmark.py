@@ -51,13 +51,17 @@ def test_clear_wins_and_losses_count_only_differences_beyond_the_folds_noise(mon
     tabular = pytest.importorskip("tabular")
     Result = tabular.Result
 
-    def table(ours, theirs, ours_errors=()):
-        return None, {"ours": Result(ours, errors=list(ours_errors)), "other": Result(theirs)}
+    def table(ours, theirs, ours_errors=(), their_errors=()):
+        return None, {
+            "ours": Result(ours, errors=list(ours_errors)),
+            "other": Result(theirs, errors=list(their_errors)),
+        }
 
     panel = {
         "clearly better": table([0.50, 0.52, 0.51], [0.60, 0.61, 0.62]),
         "within noise": table([0.50, 0.52, 0.51], [0.53, 0.49, 0.52]),
         "clearly worse": table([0.80, 0.81, 0.79], [0.70, 0.72, 0.69]),
         "ours failed": table([0.50, 0.52, 0.51], [0.40, 0.41, 0.42], ["ValueError: x"]),
+        "both failed": table([0.5] * 3, [0.6] * 3, ["ValueError: x"], ["ValueError: y"]),
     }
     assert tabular.clear_wins_and_losses(panel, "other") == (2, 1)
