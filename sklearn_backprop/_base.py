@@ -27,6 +27,7 @@ from ._device import location, moved_classes, moved_weights
 from ._fastpaths import pack
 from ._fit_call import FitCall, FitInputs, Preparation, restored_on_failure
 from ._history import FitObserver, call_start, history_frame, new_history
+from ._interrupt import interrupted_message
 from ._lbfgs import train_lbfgs
 from ._mini_batch import mini_batch_run
 from ._network import check_layer_shapes, init_params, join, split
@@ -340,11 +341,8 @@ class BackpropEstimator(CallbackSupportMixin, VersionedPickleMixin, BaseEstimato
         except KeyboardInterrupt:
             if settings.on_interrupt == "raise":
                 raise
-            warn_at_caller(
-                f"Training interrupted after {self.n_iter_} epoch(s); the model holds "
-                "the weights of the last completed one.",
-                UserWarning,
-            )
+            kept_best = self._stops_early(settings, observer)
+            warn_at_caller(interrupted_message(self.n_iter_, kept_best), UserWarning)
 
     @staticmethod
     def _stops_early(settings, observer):

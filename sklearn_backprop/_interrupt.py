@@ -33,3 +33,12 @@ def sigint_as_flag():
         yield flag
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def interrupted_message(n_epochs, kept_best):
+    """The warning of a fit that Ctrl-C ended (``on_interrupt='stop'``)."""
+    kept = "best" if kept_best else "last completed"
+    return (
+        f"Training interrupted after {n_epochs} epoch(s); the model holds the weights "
+        f"of the {kept} one."
+    )

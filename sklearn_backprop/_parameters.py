@@ -129,8 +129,9 @@ _SHARED_TEXT = {
     "on_interrupt_to_mlp_parity": """
     on_interrupt : {'raise', 'stop'}, default='raise'
         What Ctrl-C during training does once the model holds the weights of
-        the last completed epoch: 'raise' re-raises KeyboardInterrupt to the
-        caller, 'stop' ends training there with a warning and returns the
+        the last completed epoch (with early stopping, of the best epoch so
+        far, as when training ends): 'raise' re-raises KeyboardInterrupt to
+        the caller, 'stop' ends training there with a warning and returns the
         model, as if ``max_iter`` had been reached.
 
     dropout : float or array-like of float, default=0.0

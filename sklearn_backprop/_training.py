@@ -288,7 +288,8 @@ def train_epochs(run, settings, observer, *, max_epochs, samples_seen, start_sco
 
     Returns whether training stopped before ``max_epochs``. Raises
     TrainingDivergedError, with the last finite epoch's weights, and
-    KeyboardInterrupt, with the last completed epoch's, on Ctrl-C.
+    KeyboardInterrupt on Ctrl-C, with the weights training would end with
+    there: the last completed epoch's, or with early stopping the best one's.
     """
     params, n_samples = run.params, run.X.shape[0]
     optimizer, state = run.optimizer, run.state
@@ -299,7 +300,7 @@ def train_epochs(run, settings, observer, *, max_epochs, samples_seen, start_sco
     stopping = StoppingRule(settings.tol, patience, higher_is_better=by_score)
     best = _Best(params, stopping, start_score if early_stopping else None)
     order = np.arange(n_samples) if settings.shuffle else None
-    with observer.listening():
+    with observer.listening(), _best_on_interrupt(best, params):
         for epoch in range(1, max_epochs + 1):
             observer.epoch_begin()
             started = time.perf_counter()
@@ -329,6 +330,16 @@ def train_epochs(run, settings, observer, *, max_epochs, samples_seen, start_sco
             return False
     best.restore(params)
     return True
+
+
+@contextmanager
+def _best_on_interrupt(best, params):
+    """On Ctrl-C, the best epoch's weights where early stopping keeps one, as at the end."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        best.restore(params)
+        raise
 
 
 class _Best:

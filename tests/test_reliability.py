@@ -10,9 +10,11 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.datasets import make_classification
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_backprop import BackpropClassifier, BackpropRegressor, InconsistentVersionWarning
+from sklearn_backprop._training import StoppingRule
 
 from ._helpers import quiet
 
@@ -63,6 +65,44 @@ class TestCtrlC:
             timer.cancel()
         assert returned is clf
         assert 0 < clf.n_iter_ == len(clf.history_) < 100_000
+
+    @pytest.mark.parametrize("on_interrupt", ["raise", "stop"])
+    def test_with_early_stopping_keeps_the_best_epoch_so_far(self, monkeypatch, on_interrupt):
+        # A noisy target that the validation loss stops improving on after epoch
+        # 22; Ctrl-C arrives at the end of epoch 26, sent by that epoch's update
+        # of the stopping rule, so the fit stops there on any machine.
+        X, y = make_classification(300, 20, n_informative=3, flip_y=0.3, random_state=0)
+        data = (X[:200], y[:200])
+        validation = dict(X_val=X[200:], y_val=y[200:])
+        settings = dict(
+            hidden_layer_sizes=(64,), learning_rate_init=0.01, tol=0.0,
+            n_iter_no_change=np.inf, random_state=0,
+        )  # fmt: skip
+        last_epoch, update, updates = 26, StoppingRule.update, []
+
+        def update_then_interrupt(rule, value):
+            updates.append(value)
+            if len(updates) == last_epoch:
+                os.kill(os.getpid(), signal.SIGINT)
+            return update(rule, value)
+
+        monkeypatch.setattr(StoppingRule, "update", update_then_interrupt)
+        clf = BackpropClassifier(max_iter=100, on_interrupt=on_interrupt, **settings)
+        if on_interrupt == "raise":
+            with pytest.raises(KeyboardInterrupt):
+                clf.fit(*data, **validation)
+        else:
+            with pytest.warns(UserWarning, match="weights of the best one"):
+                clf.fit(*data, **validation)
+        monkeypatch.undo()
+        assert clf.n_iter_ == last_epoch
+        assert np.argmin(clf.validation_loss_curve_) < last_epoch - 1  # the best is not the last
+        # What a fit of that many epochs ends with: its best epoch's weights.
+        uninterrupted = quiet(
+            BackpropClassifier(max_iter=last_epoch, **settings).fit, *data, **validation
+        )
+        for got, expected in zip(clf.coefs_, uninterrupted.coefs_, strict=True):
+            np.testing.assert_array_equal(got, expected)
 
     def test_handler_is_restored_after_fit(self, iris):
         quiet(BackpropClassifier(max_iter=2).fit, *iris)
