@@ -166,9 +166,8 @@ def test_a_polars_boolean_column_keeps_its_kind_whether_or_not_a_batch_has_nulls
 
 def _plain_polars_pair(pl, dtype=np.float64):
     X = pl.DataFrame({"a": [0.5, 1.5, -2.0, 3.0] * 10, "b": list(range(40))})
-    return X.with_columns(pl.all().cast(pl.Float32 if dtype == np.float32 else pl.Float64)), (
-        np.arange(40) % 2
-    )
+    X = X.with_columns(pl.all().cast(pl.Float32 if dtype == np.float32 else pl.Float64))
+    return X, np.arange(40) % 2
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
